@@ -1,0 +1,5 @@
+/** @module (to be written) */
+import { Hono } from "hono";
+import type { AppEnv } from "../context.ts";
+
+export const blobRoutes = new Hono<AppEnv>();

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+// SDK and CLI tests: plain Node, against a real `wrangler dev` started by test/node/global-setup.ts.
+export default defineConfig({
+  test: {
+    include: ["test/node/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+  },
+});
