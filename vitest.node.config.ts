@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/node/**/*.test.ts"],
+    globalSetup: ["./test/node/global-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 180_000,
   },
