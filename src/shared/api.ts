@@ -69,12 +69,56 @@ export const createKeyBody = z.object({
 export const createProjectBody = z.object({ name: nameSchema, description: z.string().max(4096).optional() });
 
 // --- blobs ---
+/** Presigned URLs may be asked to live shorter than the server default (never longer). */
+export const PRESIGN_TTL_MAX_SECONDS = 86_400;
+const urlTtlSchema = z.number().int().min(1).max(PRESIGN_TTL_MAX_SECONDS);
+/** At most this many part URLs per blob in a prepare answer; `POST /blobs/part-urls` gives the rest. */
+export const PART_URLS_MAX = 1000;
+
 export const prepareBlobsBody = z.object({
   blobs: z
     .array(z.object({ sha256: sha256Schema, size: sizeSchema }))
     .min(1)
     .max(PREPARE_MAX_BLOBS),
+  ttlSeconds: urlTtlSchema.optional(),
 });
+export const blobPartUrlsBody = z.object({
+  uploadId: z.string().min(1).max(128),
+  partNumbers: z.array(z.number().int().min(1).max(MAX_PARTS)).min(1).max(PART_URLS_MAX),
+  ttlSeconds: urlTtlSchema.optional(),
+});
+
+/** One answer of `POST /blobs/prepare`, in request order. */
+export type PreparedBlob =
+  | { sha256: string; size: number; status: "present" }
+  | { sha256: string; size: number; status: "upload"; uploadId: string; url: string; expiresAt: string }
+  | {
+      sha256: string;
+      size: number;
+      status: "multipart";
+      uploadId: string;
+      /** Every part but the last has exactly this many bytes. */
+      partSize: number;
+      partCount: number;
+      /** URLs for the first parts (up to PART_URLS_MAX, fewer in a very large answer); ask part-urls for the rest. */
+      parts: { partNumber: number; url: string }[];
+      expiresAt: string;
+    };
+
+export const COMPLETE_STATUSES = [
+  "verified",
+  "digest_mismatch",
+  "not_uploaded",
+  "incomplete",
+  "unknown_upload",
+] as const;
+/** One answer of `POST /blobs/complete`. */
+export interface CompletedBlob {
+  sha256: string;
+  uploadId: string;
+  status: (typeof COMPLETE_STATUSES)[number];
+  message?: string;
+}
 export const completeBlobsBody = z.object({
   uploads: z
     .array(
