@@ -1,0 +1,125 @@
+/**
+ * @module `complete`: finish each reported upload (multipart: complete it in R2), then verify the stored
+ * bytes' size and sha256 in the Worker. Only a match makes the blob present (invariant 4); a mismatch
+ * deletes the object, so a lying client never leaves bytes that anybody could receive.
+ */
+import type { CompletedBlob } from "../../shared/api.ts";
+import { discardUpload, verifyObject } from "../storage/blob-store.ts";
+import type { BlobDeps } from "./blob-prepare.ts";
+import { findUpload, type UploadRow, verifiedBlobKeys } from "./blobs.ts";
+import { mapLimit } from "./map-limit.ts";
+
+/** Each upload holds one R2 connection while it is read back; a Worker request may hold 6. */
+const VERIFY_CONCURRENCY = 6;
+
+export interface CompleteItem {
+  sha256: string;
+  uploadId: string;
+  parts?: { partNumber: number; etag: string }[];
+}
+
+export async function completeUploads(
+  deps: Pick<BlobDeps, "db" | "bucket">,
+  teamId: string,
+  items: CompleteItem[],
+): Promise<CompletedBlob[]> {
+  return mapLimit(items, VERIFY_CONCURRENCY, (item) => completeOne(deps, teamId, item));
+}
+
+async function completeOne(
+  deps: Pick<BlobDeps, "db" | "bucket">,
+  teamId: string,
+  item: CompleteItem,
+): Promise<CompletedBlob> {
+  const { sha256, uploadId } = item;
+  const answer = (status: CompletedBlob["status"], message?: string): CompletedBlob =>
+    message === undefined ? { sha256, uploadId, status } : { sha256, uploadId, status, message };
+
+  const row = await findUpload(deps.db, teamId, uploadId);
+  const existing = (await verifiedBlobKeys(deps.db, teamId, [sha256])).get(sha256);
+  if (!row || row.sha256 !== sha256) {
+    // A retry after a lost answer: the upload row is gone because the blob was verified.
+    if (!row && existing) return answer("verified");
+    return answer(
+      "unknown_upload",
+      `no upload '${uploadId}' of blob ${sha256} in this team; prepare it first`,
+    );
+  }
+  if (existing) {
+    // Another upload verified this content first; this one's bytes are redundant.
+    if (existing.r2Key !== row.r2_key) await discardUpload(deps.bucket, row.r2_key, row.multipart_upload_id);
+    await deleteUploadRow(deps.db, row.id);
+    if (existing.size !== row.size) {
+      return answer(
+        "digest_mismatch",
+        `blob ${sha256} is stored with size ${existing.size}, not ${row.size}`,
+      );
+    }
+    return answer("verified");
+  }
+
+  if (row.multipart_upload_id) {
+    const problem = await completeMultipart(deps.bucket, row, item.parts);
+    if (problem) return answer("incomplete", problem);
+  }
+
+  const check = await verifyObject(deps.bucket, row.r2_key, row.sha256, row.size);
+  if (!check.ok) {
+    if (check.reason === "not_uploaded") {
+      return answer(
+        "not_uploaded",
+        `nothing was stored for upload '${uploadId}'; PUT the bytes to its URL first`,
+      );
+    }
+    await discardUpload(deps.bucket, row.r2_key, row.multipart_upload_id);
+    await deleteUploadRow(deps.db, row.id);
+    return answer(
+      "digest_mismatch",
+      check.reason === "size_mismatch"
+        ? `the stored object has ${check.actualSize} bytes, not the declared ${row.size}; it was deleted`
+        : `the stored bytes have sha256 ${check.actualSha256}, not the declared ${row.sha256}; they were deleted`,
+    );
+  }
+
+  // Atomic: the blob becomes present exactly when its upload row disappears.
+  await deps.db.batch([
+    deps.db
+      .prepare(
+        "INSERT INTO blobs (team_id, sha256, size, r2_key, verified_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      )
+      .bind(teamId, row.sha256, row.size, row.r2_key, Date.now()),
+    deps.db.prepare("DELETE FROM uploads WHERE id = ?").bind(row.id),
+  ]);
+  const winner = (await verifiedBlobKeys(deps.db, teamId, [sha256])).get(sha256);
+  // A concurrent upload of the same content won the insert: keep its object, drop ours.
+  if (winner && winner.r2Key !== row.r2_key) await discardUpload(deps.bucket, row.r2_key, null);
+  return answer("verified");
+}
+
+/**
+ * Completes the multipart upload with the client's ETags. If R2 refuses but the object exists, an
+ * earlier complete already succeeded (its answer was lost), and verification decides.
+ * Returns a message for the client when the upload cannot be completed yet.
+ */
+async function completeMultipart(
+  bucket: R2Bucket,
+  row: UploadRow,
+  parts: CompleteItem["parts"],
+): Promise<string | null> {
+  if (!parts || parts.length === 0) {
+    return "a multipart upload needs its parts: send [{ partNumber, etag }] for every part";
+  }
+  const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+  try {
+    await bucket.resumeMultipartUpload(row.r2_key, row.multipart_upload_id ?? "").complete(sorted);
+    return null;
+  } catch (error) {
+    if (await bucket.head(row.r2_key)) return null;
+    const reason = error instanceof Error ? error.message : String(error);
+    return `R2 could not complete the multipart upload (${reason}); upload the missing parts and complete again`;
+  }
+}
+
+async function deleteUploadRow(db: D1Database, id: string): Promise<void> {
+  await db.prepare("DELETE FROM uploads WHERE id = ?").bind(id).run();
+}
