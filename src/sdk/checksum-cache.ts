@@ -1,0 +1,117 @@
+/**
+ * @module The checksum cache: sha256 of local files keyed by (absolute path, size, mtime, inode), so a file
+ * that did not change is never hashed again. Stored as one JSON file under `$XDG_CACHE_HOME/cairn/checksums`.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream, type Stats } from "node:fs";
+import path from "node:path";
+import { isRecord, readJsonIfPresent, writeJsonAtomic } from "./fs-util.ts";
+
+interface Record_ {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  sha256: string;
+  /** When the hash was taken; decides whether the mtime can be trusted (see `isTrusted`). */
+  hashedAt: number;
+}
+
+/** Streams a file through sha256; never holds more than one read buffer. */
+export async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest("hex"), size };
+}
+
+/**
+ * A file written in the same clock tick as its hashing could change again without its mtime moving
+ * ("racily clean" in Git's words). Such a record is used only after a later re-hash. The tick is 2 s on
+ * filesystems with whole-second mtimes and a few milliseconds elsewhere.
+ */
+function isTrusted(record: Record_): boolean {
+  const tick = Number.isInteger(record.mtimeMs / 1000) ? 2000 : 50;
+  return record.hashedAt - record.mtimeMs > tick;
+}
+
+/**
+ * Load once, look up and record many times, save once. Safe to lose: at worst files are hashed again.
+ */
+export class ChecksumCache {
+  readonly file: string;
+  #records = new Map<string, Record_>();
+  #dirty = false;
+  /** Files hashed through this cache instance (for tests and progress). */
+  hashed = 0;
+
+  private constructor(file: string) {
+    this.file = file;
+  }
+
+  static async open(cacheRoot: string): Promise<ChecksumCache> {
+    const cache = new ChecksumCache(path.join(cacheRoot, "checksums", "v1.json"));
+    const raw = await readJsonIfPresent(cache.file);
+    if (isRecord(raw)) {
+      for (const [file, value] of Object.entries(raw)) {
+        if (
+          isRecord(value) &&
+          typeof value.size === "number" &&
+          typeof value.mtimeMs === "number" &&
+          typeof value.ino === "number" &&
+          typeof value.sha256 === "string" &&
+          typeof value.hashedAt === "number"
+        ) {
+          cache.#records.set(file, {
+            size: value.size,
+            mtimeMs: value.mtimeMs,
+            ino: value.ino,
+            sha256: value.sha256,
+            hashedAt: value.hashedAt,
+          });
+        }
+      }
+    }
+    return cache;
+  }
+
+  /** The cached sha256 when the file's stat still matches a trusted record. */
+  lookup(absPath: string, stat: Stats): string | undefined {
+    const record = this.#records.get(absPath);
+    if (!record) return undefined;
+    if (record.size !== stat.size || record.mtimeMs !== stat.mtimeMs || record.ino !== stat.ino)
+      return undefined;
+    return isTrusted(record) ? record.sha256 : undefined;
+  }
+
+  record(absPath: string, stat: Stats, sha256: string, hashedAt = Date.now()): void {
+    this.#records.set(absPath, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, sha256, hashedAt });
+    this.#dirty = true;
+  }
+
+  forget(absPath: string): void {
+    if (this.#records.delete(absPath)) this.#dirty = true;
+  }
+
+  /**
+   * The file's sha256: from the cache when its stat matches, else hashed (and recorded). The size
+   * returned is what was hashed, so a file that changes while being read is caught by the caller.
+   */
+  async sha256(absPath: string, stat: Stats): Promise<string> {
+    const cached = this.lookup(absPath, stat);
+    if (cached) return cached;
+    const hashedAt = Date.now();
+    const { sha256, size } = await hashFile(absPath);
+    this.hashed++;
+    if (size === stat.size) this.record(absPath, stat, sha256, hashedAt);
+    return sha256;
+  }
+
+  async save(): Promise<void> {
+    if (!this.#dirty) return;
+    await writeJsonAtomic(this.file, Object.fromEntries(this.#records));
+    this.#dirty = false;
+  }
+}

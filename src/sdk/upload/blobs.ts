@@ -1,0 +1,154 @@
+/**
+ * @module Blob upload: `blobs/prepare` in batches of 1000, PUTs straight to R2 (16 small files at once,
+ * multipart files with 4 parts at once), `blobs/complete` in batches of 100 as uploads finish.
+ */
+import { COMPLETE_MAX_UPLOADS, PREPARE_MAX_BLOBS } from "../../shared/api.ts";
+import type { Client } from "../client.ts";
+import { CairnError } from "../errors.ts";
+import type { ProgressTracker } from "../progress.ts";
+import { chunks, forEachLimit } from "../retry.ts";
+import type { CompleteResult, PrepareBlobResult } from "../types.ts";
+import { dropResume, uploadParts } from "./multipart.ts";
+import { putFileRange } from "./put-object.ts";
+
+export const SMALL_CONCURRENCY = 16;
+const COMPLETE_CONCURRENCY = 4;
+
+/** A blob to upload: its digest and size, and one local file holding those bytes. */
+export interface LocalBlob {
+  sha256: string;
+  size: number;
+  abs: string;
+}
+
+type Completion = { sha256: string; uploadId: string; parts?: { partNumber: number; etag: string }[] };
+
+/** Collects finished uploads and reports them to `blobs/complete` 100 at a time. */
+class CompleteBatcher {
+  readonly #client: Client;
+  readonly #files: Map<string, string>;
+  #pending: Completion[] = [];
+  #inFlight = new Set<Promise<void>>();
+  #failure: unknown;
+
+  constructor(client: Client, files: Map<string, string>) {
+    this.#client = client;
+    this.#files = files;
+  }
+
+  async add(completion: Completion): Promise<void> {
+    this.#pending.push(completion);
+    if (this.#pending.length >= COMPLETE_MAX_UPLOADS) await this.#send();
+  }
+
+  async flush(): Promise<void> {
+    while (this.#pending.length > 0) await this.#send();
+    await Promise.all(this.#inFlight);
+    if (this.#failure) throw this.#failure;
+  }
+
+  async #send(): Promise<void> {
+    while (this.#inFlight.size >= COMPLETE_CONCURRENCY) await Promise.race(this.#inFlight);
+    if (this.#failure) throw this.#failure;
+    const batch = this.#pending.splice(0, COMPLETE_MAX_UPLOADS);
+    if (batch.length === 0) return;
+    const task = this.#complete(batch).catch((error: unknown) => {
+      this.#failure ??= error;
+    });
+    this.#inFlight.add(task);
+    void task.finally(() => this.#inFlight.delete(task));
+  }
+
+  async #complete(batch: Completion[]): Promise<void> {
+    const { results } = await this.#client.request<{ results: CompleteResult[] }>(
+      "POST",
+      this.#client.teamPath("/blobs/complete"),
+      { uploads: batch },
+    );
+    for (const result of results) {
+      if (result.status === "verified") continue;
+      const file = this.#files.get(result.sha256) ?? result.sha256;
+      if (result.status === "digest_mismatch") {
+        throw new CairnError("digest_mismatch", `'${file}' changed while it was being uploaded`, {
+          hint: "Run the command again once the file is no longer being written",
+        });
+      }
+      throw new CairnError(
+        "transfer_failed",
+        `the server could not verify the upload of '${file}' (${result.status}${result.message ? `: ${result.message}` : ""})`,
+        { hint: "Run the command again" },
+      );
+    }
+  }
+}
+
+/**
+ * Uploads every blob the server does not have yet and returns the bytes sent. When it returns, every
+ * blob is verified on the server (or it throws).
+ */
+export async function uploadBlobs(
+  client: Client,
+  blobs: LocalBlob[],
+  options: { cacheRoot: string; tracker: ProgressTracker },
+): Promise<{ uploadedBytes: number; uploadedFiles: number }> {
+  const { tracker, cacheRoot } = options;
+  const files = new Map(blobs.map((b) => [b.sha256, b.abs]));
+  const totalBytes = blobs.reduce((sum, b) => sum + b.size, 0);
+  tracker.start("uploading", blobs.length, totalBytes);
+  const batcher = new CompleteBatcher(client, files);
+  let uploadedBytes = 0;
+  let uploadedFiles = 0;
+  const multipartShas: string[] = [];
+
+  for (const batch of chunks(blobs, PREPARE_MAX_BLOBS)) {
+    const { blobs: plans } = await client.request<{ blobs: PrepareBlobResult[] }>(
+      "POST",
+      client.teamPath("/blobs/prepare"),
+      { blobs: batch.map((b) => ({ sha256: b.sha256, size: b.size })) },
+    );
+    const singles: Extract<PrepareBlobResult, { status: "upload" }>[] = [];
+    const multiparts: Extract<PrepareBlobResult, { status: "multipart" }>[] = [];
+    for (const plan of plans) {
+      if (plan.status === "present") {
+        tracker.addBytes(plan.size);
+        tracker.addFiles(1);
+      } else if (plan.status === "upload") singles.push(plan);
+      else {
+        multiparts.push(plan);
+        multipartShas.push(plan.sha256);
+      }
+    }
+    const fileOf = (sha256: string) => {
+      const abs = files.get(sha256);
+      if (!abs)
+        throw new CairnError("bad_response", `the server planned an upload for unknown blob ${sha256}`);
+      return abs;
+    };
+
+    const small = forEachLimit(singles, SMALL_CONCURRENCY, async (plan) => {
+      const abs = fileOf(plan.sha256);
+      await putFileRange(plan.url, abs, 0, plan.size, `'${abs}'`);
+      uploadedBytes += plan.size;
+      uploadedFiles++;
+      tracker.addBytes(plan.size);
+      tracker.addFiles(1);
+      await batcher.add({ sha256: plan.sha256, uploadId: plan.uploadId });
+    });
+    // Large files one at a time, each with its parts in parallel, alongside the small ones.
+    const large = (async () => {
+      for (const plan of multiparts) {
+        const { parts, sentBytes } = await uploadParts(client, fileOf(plan.sha256), plan, cacheRoot, tracker);
+        uploadedBytes += sentBytes;
+        uploadedFiles++;
+        tracker.addFiles(1);
+        await batcher.add({ sha256: plan.sha256, uploadId: plan.uploadId, parts });
+      }
+    })();
+    const settled = await Promise.allSettled([small, large]);
+    for (const result of settled) if (result.status === "rejected") throw result.reason;
+  }
+  await batcher.flush();
+  // Only now are the multipart uploads complete on the server; their resume files are no longer needed.
+  for (const sha256 of multipartShas) await dropResume(cacheRoot, sha256);
+  return { uploadedBytes, uploadedFiles };
+}

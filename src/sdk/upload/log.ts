@@ -1,0 +1,152 @@
+/**
+ * @module Logging a version: resolve and hash the files, upload the blobs the server lacks, then commit
+ * either the whole manifest as pages or, with a base version, only the changes through a draft.
+ */
+import { DRAFT_CHANGES_MAX } from "../../shared/api.ts";
+import type { ManifestEntry } from "../../shared/manifest.ts";
+import type { Artifact } from "../artifact.ts";
+import type { Client } from "../client.ts";
+import { listFiles, type VersionAddress } from "../listing.ts";
+import { type ProgressListener, ProgressTracker } from "../progress.ts";
+import { chunks } from "../retry.ts";
+import type { VersionView } from "../types.ts";
+import { type LocalBlob, uploadBlobs } from "./blobs.ts";
+import { hashFiles } from "./hash-files.ts";
+import { uploadManifest } from "./pages.ts";
+
+/**
+ * Options of `run.logArtifact` and `cairn put`.
+ *
+ * @example
+ * ```ts
+ * const options: LogOptions = { aliases: ["best"], tags: ["cleaned"] };
+ * ```
+ */
+export interface LogOptions {
+  aliases?: string[];
+  tags?: string[];
+  /** Project to log into; defaults to the run's or the configured one. */
+  project?: string;
+  /** Run that produced the version (the output edge); set by `run.logArtifact`. */
+  runId?: string;
+  /** Start from this version (`vN` or alias) and send only the files given, plus removals. */
+  base?: string;
+  onProgress?: ProgressListener;
+}
+
+/**
+ * What logging did: the version, whether it is new (`created: false` when the content equals the
+ * latest version), the bytes actually sent, and how many files were hashed rather than taken from the
+ * checksum cache.
+ *
+ * @example
+ * ```ts
+ * const result: LogResult = await logArtifact(client, cacheRoot, artifact, {});
+ * if (!result.created) console.log("nothing changed");
+ * ```
+ */
+export interface LogResult {
+  version: VersionView;
+  created: boolean;
+  uploadedBytes: number;
+  uploadedFiles: number;
+  files: number;
+  hashedFiles: number;
+}
+
+/** Logs `artifact` as a new version (or the existing one, when nothing changed). */
+export async function logArtifact(
+  client: Client,
+  cacheRoot: string,
+  artifact: Artifact,
+  options: LogOptions,
+): Promise<LogResult> {
+  const project = options.project ?? client.project;
+  const tracker = new ProgressTracker("hashing", options.onProgress);
+  await client.ensureProject(project);
+  const content = await artifact.resolve();
+  const { hashed, hashedCount } = await hashFiles(content.files, cacheRoot, tracker);
+
+  const blobs = new Map<string, LocalBlob>();
+  for (const file of hashed)
+    blobs.set(file.sha256, { sha256: file.sha256, size: file.stat.size, abs: file.abs });
+  const { uploadedBytes, uploadedFiles } = await uploadBlobs(client, [...blobs.values()], {
+    cacheRoot,
+    tracker,
+  });
+
+  const entries: ManifestEntry[] = [
+    ...hashed.map((f) => ({ path: f.path, sha256: f.sha256, size: f.stat.size })),
+    ...content.references,
+  ];
+  tracker.start("committing", 0, 0);
+  const commitOptions = {
+    aliases: options.aliases ?? [],
+    metadata: artifact.metadata,
+    description: artifact.description,
+    tags: options.tags ?? [],
+    ...(options.runId ? { runId: options.runId } : {}),
+  };
+  let committed: { version: VersionView; created: boolean };
+  if (options.base === undefined) {
+    const pages = await uploadManifest(client, entries);
+    committed = await client.request("POST", client.artifactPath(project, artifact.name, "/versions"), {
+      type: artifact.type,
+      pages,
+      ...commitOptions,
+    });
+  } else {
+    const at = { team: client.team, project, name: artifact.name, selector: options.base };
+    const removals = await expandRemovals(client, at, content.removals);
+    committed = await commitDraft(client, at, artifact.type, entries, removals, commitOptions);
+  }
+  return {
+    version: committed.version,
+    created: committed.created,
+    uploadedBytes,
+    uploadedFiles,
+    files: entries.length,
+    hashedFiles: hashedCount,
+  };
+}
+
+/** A removal may name a directory: expand it to the base's paths under it. */
+async function expandRemovals(client: Client, base: VersionAddress, removals: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const removal of removals) {
+    for await (const entry of listFiles(client, base, removal)) {
+      if (entry.path === removal || entry.path.startsWith(`${removal}/`)) out.push(entry.path);
+    }
+  }
+  return out;
+}
+
+/** Sends the changes through a draft based on `base` and commits it; the draft is dropped on failure. */
+export async function commitDraft(
+  client: Client,
+  base: VersionAddress,
+  type: string,
+  put: ManifestEntry[],
+  remove: string[],
+  commitOptions: Record<string, unknown>,
+): Promise<{ version: VersionView; created: boolean }> {
+  const drafts = client.artifactPath(base.project, base.name, "/drafts", base.team);
+  const { draft } = await client.request<{ draft: { id: string } }>("POST", drafts, {
+    type,
+    base: base.selector,
+  });
+  const draftPath = `${drafts}/${encodeURIComponent(draft.id)}`;
+  const runId = typeof commitOptions.runId === "string" ? { runId: commitOptions.runId } : {};
+  try {
+    for (const batch of chunks(put, DRAFT_CHANGES_MAX)) {
+      await client.request("POST", `${draftPath}/changes`, { put: batch, remove: [], ...runId });
+    }
+    for (const batch of chunks(remove, DRAFT_CHANGES_MAX)) {
+      await client.request("POST", `${draftPath}/changes`, { put: [], remove: batch, ...runId });
+    }
+    return await client.request("POST", `${draftPath}/commit`, commitOptions);
+  } catch (error) {
+    await client.request("DELETE", draftPath).catch(() => undefined);
+    throw error;
+  }
+}
