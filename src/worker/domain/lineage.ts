@@ -12,7 +12,7 @@ import {
   type WalkedNode,
   walkLineage,
 } from "./lineage-walk.ts";
-import { effectiveStatus, type RunStatus, runsById } from "./runs.ts";
+import { effectiveStatus, projectNamesOf, type RunStatus, runsById } from "./runs.ts";
 
 /** D1 allows 100 bound parameters per statement. */
 const MAX_PARAMS = 100;
@@ -248,17 +248,7 @@ async function hydrateRuns(
     teamId,
     nodes.map((node) => node.runId),
   );
-  const projectNames = new Map<string, string>();
-  const projectIds = [...new Set([...rows.values()].map((row) => row.projectId))];
-  for (const batch of chunks(projectIds, MAX_PARAMS - 1)) {
-    const { results } = await d1
-      .prepare(
-        `SELECT id, name FROM projects WHERE team_id = ? AND id IN (${batch.map(() => "?").join(",")})`,
-      )
-      .bind(teamId, ...batch)
-      .all<{ id: string; name: string }>();
-    for (const row of results) projectNames.set(row.id, row.name);
-  }
+  const projectNames = await projectNamesOf(db, rows.values());
   const hydrated = new Map<NodeKey, RunNode>();
   for (const row of rows.values()) {
     const key = runKey(row.id);

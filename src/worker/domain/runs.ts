@@ -6,7 +6,7 @@
 import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { RUN_STATUSES } from "../../shared/api.ts";
 import { type Db, newId } from "../db/client.ts";
-import { runs } from "../db/schema.ts";
+import { projects, runs } from "../db/schema.ts";
 import { ApiError, notFound } from "../errors.ts";
 
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -167,7 +167,7 @@ export async function requireRun(db: Db, scope: ProjectScope, runId: string): Pr
   return row;
 }
 
-function closedConflict(row: RunRow): ApiError {
+export function closedConflict(row: RunRow): ApiError {
   return new ApiError(
     "conflict",
     `run '${row.id}' is ${row.status} and closed; start a new run to record more inputs or outputs`,
@@ -281,6 +281,21 @@ export async function runsById(db: Db, teamId: string, ids: string[]): Promise<M
     for (const row of rows) found.set(row.id, row);
   }
   return found;
+}
+
+/** Names of the projects the runs belong to (a run's view names its project). */
+export async function projectNamesOf(db: Db, rows: Iterable<RunRow>): Promise<Map<string, string>> {
+  const ids = [...new Set([...rows].map((row) => row.projectId))];
+  const names = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += D1_MAX_PARAMS - 1) {
+    const found = await db
+      .select({ id: projects.id, name: projects.name })
+      .from(projects)
+      .where(inArray(projects.id, ids.slice(i, i + D1_MAX_PARAMS - 1)))
+      .all();
+    for (const row of found) names.set(row.id, row.name);
+  }
+  return names;
 }
 
 function parseObject(text: string): Record<string, unknown> {
