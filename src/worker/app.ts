@@ -5,6 +5,9 @@ import type { AppEnv } from "./context.ts";
 import { errorBody, handleError } from "./errors.ts";
 import { openApiDocument } from "./openapi.ts";
 import { adminRoutes, keyRoutes } from "./routes/admin.ts";
+import { artifactAliasRoutes } from "./routes/artifact-aliases.ts";
+import { artifactDraftRoutes } from "./routes/artifact-drafts.ts";
+import { artifactFileRoutes } from "./routes/artifact-files.ts";
 import { artifactRoutes } from "./routes/artifacts.ts";
 import { blobRoutes } from "./routes/blobs.ts";
 import { pageRoutes } from "./routes/pages.ts";
@@ -33,6 +36,9 @@ export function createApp() {
   team.route("/blobs", blobRoutes);
   team.route("/pages", pageRoutes);
   team.route("/projects/:project/artifacts", artifactRoutes);
+  team.route("/projects/:project/artifacts", artifactFileRoutes);
+  team.route("/projects/:project/artifacts", artifactAliasRoutes);
+  team.route("/projects/:project/artifacts", artifactDraftRoutes);
   team.route("/projects/:project/runs", runRoutes);
   team.route("/projects", projectRoutes);
 
