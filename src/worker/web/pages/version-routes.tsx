@@ -1,0 +1,381 @@
+/**
+ * @module Version routes: the version page (files one prefix page at a time, never the whole manifest),
+ * file preview, lineage, and the writer actions edit and delete.
+ */
+import { type Context, Hono } from "hono";
+import { raw } from "hono/html";
+import { z } from "zod";
+import { nameSchema } from "../../../shared/names.ts";
+import type { AppEnv } from "../../context.ts";
+import { verifiedBlobKeys } from "../../domain/blobs.ts";
+import { apiCall } from "../api-client.ts";
+import { CsrfField, formatBytes, Notice } from "../components.tsx";
+import { render, sessionOf } from "../context.ts";
+import { readSessionForm } from "../form.ts";
+import { Layout } from "../layout.tsx";
+import { type LineageGraph, lineageSvg } from "../lineage-svg.ts";
+import type { AliasHistoryEntry, DownloadView, FileView, VersionView } from "../types.ts";
+import { type ArtifactAddress, refAddress, urls } from "../urls.ts";
+import { artifactCrumbs, canWrite } from "./artifact-routes.tsx";
+import { groupByFolder, VersionPage } from "./version-page.tsx";
+
+export const versionPages = new Hono<AppEnv>();
+
+const FILES_PER_PAGE = 300;
+const PREVIEW_BYTES = 64 * 1024;
+const TEXT_EXTENSIONS = /\.(txt|md|csv|tsv|json|jsonl|ndjson|ya?ml|toml|ini|cfg|py|log|xml|html?|js|ts|sh)$/i;
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|webp|bmp)$/i;
+
+function addressOf(c: Context<AppEnv>): ArtifactAddress & { selector: string } {
+  return {
+    team: c.req.param("team") ?? "",
+    project: c.req.param("project") ?? "",
+    artifact: c.req.param("artifact") ?? "",
+    selector: c.req.param("selector") ?? "",
+  };
+}
+
+function versionPath(a: ArtifactAddress & { selector: string }): string {
+  return `${urls.api(a)}/versions/${encodeURIComponent(a.selector)}`;
+}
+
+versionPages.get("/t/:team/:project/:artifact/:selector", async (c) => {
+  const session = sessionOf(c);
+  const a = addressOf(c);
+  const prefix = c.req.query("prefix") ?? "";
+  const cursor = c.req.query("cursor") ?? null;
+  const { version } = await apiCall<{ version: VersionView }>(c, session.apiKey, "GET", versionPath(a));
+  const exact = { ...a, selector: `v${version.version}` };
+  // One page of the prefix listing: the domain reads only the manifest pages whose range covers it.
+  const [filesPage, histories] = await Promise.all([
+    apiCall<{ files: FileView[]; nextCursor: string | null }>(
+      c,
+      session.apiKey,
+      "GET",
+      `${versionPath(exact)}/files`,
+      {
+        query: { prefix, cursor: cursor ?? undefined, limit: FILES_PER_PAGE },
+      },
+    ),
+    Promise.all(
+      version.aliases.map((alias) =>
+        apiCall<{ history: AliasHistoryEntry[] }>(
+          c,
+          session.apiKey,
+          "GET",
+          `${urls.api(a)}/aliases/${encodeURIComponent(alias)}/history`,
+        )
+          .then((answer) => [alias, answer.history] as const)
+          .catch(() => [alias, [] as AliasHistoryEntry[]] as const),
+      ),
+    ),
+  ]);
+  const grouped = groupByFolder(prefix, filesPage.files);
+  const blobPaths = grouped.files.filter((f) => "sha256" in f).map((f) => f.path);
+  const urlsByPath = new Map<string, string>();
+  if (blobPaths.length > 0) {
+    const answer = await apiCall<{ files: DownloadView[] }>(
+      c,
+      session.apiKey,
+      "POST",
+      `${versionPath(exact)}/download-urls`,
+      {
+        body: { paths: blobPaths },
+      },
+    );
+    for (const file of answer.files) if (file.url) urlsByPath.set(file.path, file.url);
+  }
+  return render(
+    c,
+    <VersionPage
+      session={session}
+      address={a}
+      version={version}
+      writer={canWrite(session)}
+      history={new Map(histories)}
+      listing={{
+        prefix,
+        cursor,
+        nextCursor: filesPage.nextCursor,
+        folders: grouped.folders,
+        files: grouped.files.map((f) => ({ ...f, url: urlsByPath.get(f.path) })),
+      }}
+    />,
+  );
+});
+
+/** Naive CSV split (quotes respected, no multi-line fields): enough for a preview of the first rows. */
+export function splitCsvLine(line: string, separator: string): string[] {
+  const cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === separator) {
+      cells.push(cell);
+      cell = "";
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+function TextPreview(props: { path: string; text: string; truncated: boolean }) {
+  const { path, text } = props;
+  if (/\.(csv|tsv)$/i.test(path)) {
+    const separator = /\.tsv$/i.test(path) ? "\t" : ",";
+    const rows = text
+      .split(/\r?\n/)
+      .filter((line) => line !== "")
+      .slice(0, 200)
+      .map((l) => splitCsvLine(l, separator));
+    const [head, ...body] = rows;
+    return (
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              {(head ?? []).map((cell) => (
+                <th>{cell}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {body.map((row) => (
+              <tr>
+                {row.map((cell) => (
+                  <td>{cell}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    );
+  }
+  let shown = text;
+  if (/\.json$/i.test(path) && !props.truncated) {
+    try {
+      shown = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      // not valid JSON: show it as it is
+    }
+  }
+  return <pre class="preview">{shown}</pre>;
+}
+
+versionPages.get("/t/:team/:project/:artifact/:selector/preview", async (c) => {
+  const session = sessionOf(c);
+  const a = addressOf(c);
+  const path = c.req.query("path") ?? "";
+  const answer = await apiCall<{ files: DownloadView[]; missing: string[] }>(
+    c,
+    session.apiKey,
+    "POST",
+    `${versionPath(a)}/download-urls`,
+    { body: { paths: [path] } },
+  );
+  const file = answer.files[0];
+  let body = <Notice kind="warn">No such file in this version.</Notice>;
+  if (file && !file.sha256) body = <Notice>This is a reference entry: {file.ref}</Notice>;
+  else if (file?.sha256 && IMAGE_EXTENSIONS.test(path) && file.url) {
+    body = <img class="preview" src={file.url} alt={path} />;
+  } else if (file?.sha256 && TEXT_EXTENSIONS.test(path)) {
+    const blob = (await verifiedBlobKeys(c.env.DB, session.teamId, [file.sha256])).get(file.sha256);
+    const object = blob
+      ? await c.env.BLOBS.get(blob.r2Key, { range: { offset: 0, length: PREVIEW_BYTES } })
+      : null;
+    if (object) {
+      const bytes = await object.arrayBuffer();
+      const text = new TextDecoder().decode(bytes);
+      const truncated = (file.size ?? 0) > PREVIEW_BYTES;
+      body = (
+        <>
+          {truncated ? <Notice>Showing the first {formatBytes(PREVIEW_BYTES)} only.</Notice> : null}
+          <TextPreview path={path} text={text} truncated={truncated} />
+        </>
+      );
+    } else body = <Notice kind="warn">The content is not available.</Notice>;
+  } else if (file) {
+    body = <Notice>No preview for this kind of file.</Notice>;
+  }
+  return render(
+    c,
+    <Layout title={path} session={session} crumbs={artifactCrumbs(a, { label: a.selector })}>
+      <h1 class="mono">{path}</h1>
+      <p>
+        <a href={urls.version(a, a.selector)}>← back to {a.selector}</a>
+        {file?.url ? (
+          <>
+            {" · "}
+            <a href={file.url} rel="noreferrer">
+              download
+            </a>{" "}
+            ({formatBytes(file.size)})
+          </>
+        ) : null}
+      </p>
+      {body}
+    </Layout>,
+  );
+});
+
+const lineageQuery = z.object({
+  depth: z.coerce.number().int().min(1).max(20).catch(3),
+  direction: z.enum(["up", "down", "both"]).catch("both"),
+});
+
+versionPages.get("/t/:team/:project/:artifact/:selector/lineage", async (c) => {
+  const session = sessionOf(c);
+  const a = addressOf(c);
+  const { depth, direction } = lineageQuery.parse(c.req.query());
+  const graph = await apiCall<LineageGraph>(c, session.apiKey, "GET", `${versionPath(a)}/lineage`, {
+    query: { depth, direction },
+  });
+  const focus = graph.nodes.find(
+    (n) =>
+      n.kind === "version" &&
+      n.artifact === a.artifact &&
+      n.project === a.project &&
+      `v${n.version}` === a.selector,
+  );
+  const svg = lineageSvg(graph, {
+    focusId: focus?.id,
+    href: (node) => {
+      if (node.kind === "run") return urls.run(a.team, node.project, node.runId);
+      const target = refAddress(node.ref);
+      return target ? urls.version(target, target.selector) : "#";
+    },
+  });
+  return render(
+    c,
+    <Layout
+      title={`lineage ${a.artifact}:${a.selector}`}
+      session={session}
+      crumbs={artifactCrumbs(a, { label: a.selector })}
+    >
+      <h1>
+        Lineage of <a href={urls.version(a, a.selector)}>{`${a.artifact}:${a.selector}`}</a>
+      </h1>
+      <form class="toolbar" method="get">
+        <label>
+          depth{" "}
+          <select name="depth">
+            {[1, 2, 3, 5, 10, 20].map((d) => (
+              <option value={String(d)} selected={d === depth}>
+                {d}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          direction{" "}
+          <select name="direction">
+            {(["both", "up", "down"] as const).map((d) => (
+              <option value={d} selected={d === direction}>
+                {d === "up" ? "upstream" : d === "down" ? "downstream" : "both"}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" class="secondary">
+          Show
+        </button>
+        <span class="legend">
+          hexagon: version · rounded box: run · dashed edge: used by · solid edge: logged by
+        </span>
+      </form>
+      {graph.truncated ? (
+        <Notice kind="warn">The graph was cut at its node limit; lower the depth.</Notice>
+      ) : null}
+      <p class="muted">
+        {graph.nodes.length} nodes, {graph.edges.length} edges
+      </p>
+      {/* lineageSvg escapes every name and href it writes (see test/worker/web-pure.test.ts). */}
+      <div class="svg-wrap">{raw(svg)}</div>
+    </Layout>,
+  );
+});
+
+const editForm = z.object({
+  description: z.string().max(64 * 1024),
+  tags: z.string().max(8192).default(""),
+});
+
+versionPages.post("/t/:team/:project/:artifact/:selector/edit", async (c) => {
+  const session = sessionOf(c);
+  const a = addressOf(c);
+  const form = await readSessionForm(c, session, editForm);
+  const tags = form.tags
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
+  const checked = z.array(nameSchema).safeParse(tags);
+  if (!checked.success) {
+    return render(
+      c,
+      <Layout title="Bad tags" session={session} crumbs={artifactCrumbs(a, { label: a.selector })}>
+        <h1>Tags not saved</h1>
+        <Notice kind="error">
+          Each tag must start with a letter or digit and use only letters, digits, '.', '_' or '-'.
+        </Notice>
+        <a href={urls.version(a, a.selector)}>← back</a>
+      </Layout>,
+      400,
+    );
+  }
+  await apiCall(c, session.apiKey, "PATCH", versionPath(a), {
+    body: { description: form.description.replace(/\r\n/g, "\n"), tags },
+  });
+  return c.redirect(urls.version(a, a.selector), 303);
+});
+
+versionPages.get("/t/:team/:project/:artifact/:selector/delete", async (c) => {
+  const session = sessionOf(c);
+  const a = addressOf(c);
+  const { version } = await apiCall<{ version: VersionView }>(c, session.apiKey, "GET", versionPath(a));
+  const others = version.aliases.filter((alias) => alias !== "latest");
+  return render(
+    c,
+    <Layout
+      title={`delete ${a.artifact}:v${version.version}`}
+      session={session}
+      crumbs={artifactCrumbs(a, { label: a.selector })}
+    >
+      <h1>
+        Delete {a.artifact}:v{version.version}?
+      </h1>
+      <Notice kind="warn">
+        The version disappears from listings and can no longer be downloaded. Its number is never reused.
+        {others.length > 0 ? ` Its aliases (${others.join(", ")}) are removed with it.` : ""}
+      </Notice>
+      {canWrite(session) ? (
+        <form method="post" action={urls.delete(a, `v${version.version}`)}>
+          <CsrfField session={session} />
+          <input type="hidden" name="confirm" value="yes" />
+          <button type="submit" class="danger">
+            Delete v{version.version}
+          </button>{" "}
+          <a href={urls.version(a, `v${version.version}`)}>Cancel</a>
+        </form>
+      ) : (
+        <p>Your key cannot delete versions.</p>
+      )}
+    </Layout>,
+  );
+});
+
+versionPages.post("/t/:team/:project/:artifact/:selector/delete", async (c) => {
+  const session = sessionOf(c);
+  const a = addressOf(c);
+  await readSessionForm(c, session, z.object({ confirm: z.literal("yes") }));
+  await apiCall(c, session.apiKey, "DELETE", versionPath(a), { query: { deleteAliases: "true" } });
+  return c.redirect(urls.artifact(a), 303);
+});
