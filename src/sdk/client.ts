@@ -9,8 +9,19 @@ import { withRetries } from "./retry.ts";
 
 type Query = Record<string, string | number | boolean | undefined>;
 
-/** Network error codes that mean "nobody is listening there": retrying would only delay the answer. */
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+/** Network failures worth another attempt; anything else (refused, unknown host, bad port) fails at once. */
+const TRANSIENT_CODES = new Set([
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ECONNABORTED",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
 
 class TransientHttpError extends Error {
@@ -22,7 +33,7 @@ class TransientHttpError extends Error {
   }
 }
 
-/** The cause code of a failed `fetch` (undici nests it). */
+/** The cause code of a failed `fetch` (undici nests it), or undefined. */
 export function networkCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && isRecord(current); depth++) {
@@ -32,12 +43,20 @@ export function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** What went wrong on the network, for a message: the innermost code or message. */
+export function networkReason(error: unknown): string {
+  const code = networkCode(error);
+  if (code) return code;
+  let current: unknown = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
+
 /** True for failures worth retrying: transient network errors and retryable statuses. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof TransientHttpError) return true;
-  if (error instanceof CairnError) return false;
   const code = networkCode(error);
-  return !(code && UNREACHABLE_CODES.has(code));
+  return code !== undefined && TRANSIENT_CODES.has(code);
 }
 
 /**
@@ -181,11 +200,15 @@ export class Client {
   }
 
   #networkError(error: unknown): CairnError {
-    const code = networkCode(error) ?? (error instanceof Error ? error.message : String(error));
-    return new CairnError("unreachable", `cannot reach the Cairn server at ${this.settings.host} (${code})`, {
-      hint: "Check the host (CAIRN_HOST or `cairn login --host`) and that the server is running (`npm start` for a local one)",
-      cause: error,
-    });
+    const reason = networkReason(error);
+    return new CairnError(
+      "unreachable",
+      `cannot reach the Cairn server at ${this.settings.host} (${reason})`,
+      {
+        hint: "Check the host (CAIRN_HOST or `cairn login --host`) and that the server is running (`npm start` for a local one)",
+        cause: error,
+      },
+    );
   }
 
   #apiError(response: Response, text: string, method: string, path: string): CairnError {

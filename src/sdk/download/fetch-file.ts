@@ -8,7 +8,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { isTransient } from "../client.ts";
+import { isTransient, networkReason } from "../client.ts";
 import { CairnError } from "../errors.ts";
 import { withRetries } from "../retry.ts";
 import { tempPathFor } from "./blob-cache.ts";
@@ -42,7 +42,7 @@ export async function fetchToTemp(
         response = await fetch(url);
       } catch (error) {
         if (!isTransient(error)) {
-          throw new CairnError("unreachable", `cannot reach ${new URL(url).host} to download ${what}`, {
+          throw new CairnError("unreachable", `download of ${what} failed (${networkReason(error)})`, {
             hint: "Check the network and that the server is running",
             cause: error,
           });

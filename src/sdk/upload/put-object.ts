@@ -4,7 +4,7 @@
  */
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
-import { isTransient } from "../client.ts";
+import { isTransient, networkReason } from "../client.ts";
 import { CairnError } from "../errors.ts";
 import { withRetries } from "../retry.ts";
 
@@ -40,7 +40,7 @@ export async function putFileRange(
         } as RequestInit);
       } catch (error) {
         if (!isTransient(error)) {
-          throw new CairnError("unreachable", `cannot reach the storage endpoint for ${what}`, {
+          throw new CairnError("unreachable", `upload of ${what} failed (${networkReason(error)})`, {
             hint: "Check the network and that the server is running",
             cause: error,
           });
