@@ -68,7 +68,8 @@ export interface RunView {
 }
 
 export interface AliasHistoryEntry {
-  version: number | string;
+  /** null: the alias was removed at that moment */
+  version: number | string | null;
   at: number | string;
 }
 

@@ -241,7 +241,12 @@ export function VersionPage(props: VersionPageProps) {
               <ul>
                 {(props.history.get(alias) ?? []).map((h) => (
                   <li>
-                    {typeof h.version === "number" ? `v${h.version}` : h.version} since <Time value={h.at} />
+                    {h.version === null
+                      ? "removed"
+                      : typeof h.version === "number"
+                        ? `v${h.version}`
+                        : h.version}{" "}
+                    since <Time value={h.at} />
                   </li>
                 ))}
               </ul>

@@ -1,0 +1,205 @@
+import { describe, expect, it } from "vitest";
+import { call, newTeam, type TestTeam } from "./helpers.ts";
+import { artifactsPath, commitEntries, ref, refs, verifiedBlob } from "./version-helpers.ts";
+import { hiddenCsrf, signIn, web } from "./web-helpers.ts";
+
+const XSS = `"><img src=x onerror=alert(1)><script>alert(2)</script>`;
+
+/** raw (run ingest) → clean (run prep uses raw) ; returns run ids. */
+async function seedPipeline(t: TestTeam) {
+  const runs = `/teams/${t.team}/projects/p/runs`;
+  const ingest = await call("POST", runs, {
+    key: t.writer,
+    body: { name: "ingest", jobType: "ingest" },
+    status: 201,
+  });
+  await commitEntries(t, "raw", [ref("a.csv"), ref("dir/b.txt"), ref("dir/sub/c.txt")], {
+    runId: ingest.run.id,
+    description: `# Raw\n\n${XSS}\n\n[bad](javascript:alert(1)) and [good](https://example.com)`,
+    metadata: { [XSS]: XSS, nested: { rows: 3 } },
+    aliases: ["best"],
+  });
+  await commitEntries(t, "raw", [ref("a.csv", "b"), ref("dir/b.txt")]);
+  const prep = await call("POST", runs, {
+    key: t.writer,
+    body: { name: "prep", jobType: "prep" },
+    status: 201,
+  });
+  await call("POST", `${runs}/${prep.run.id}/inputs`, { key: t.writer, body: { ref: "raw:v0" } });
+  await call("POST", `${artifactsPath(t, "clean")}/versions`, {
+    key: t.writer,
+    body: { type: "features", entries: [ref("x.parquet")], runId: prep.run.id },
+    status: 201,
+  });
+  return { ingest: ingest.run.id as string, prep: prep.run.id as string };
+}
+
+describe("GET /t/:team/:project (web pages)", () => {
+  it("should walk project → artifact → version → files", async () => {
+    const t = await newTeam("wp");
+    await seedPipeline(t);
+    const { cookie } = await signIn(t.reader, t.team);
+
+    const project = await (await web("GET", `/t/${t.team}/p`, { cookie })).text();
+    expect(project).toContain(">dataset <");
+    expect(project).toContain(">features <");
+    expect(project).toContain(`href="/t/${t.team}/p/raw"`);
+    expect(project).toContain(`href="/t/${t.team}/p/raw/v1"`);
+    const filtered = await (await web("GET", `/t/${t.team}/p?q=cle`, { cookie })).text();
+    expect(filtered).toContain(`href="/t/${t.team}/p/clean"`);
+    expect(filtered).not.toContain(`href="/t/${t.team}/p/raw"`);
+
+    const artifact = await (await web("GET", `/t/${t.team}/p/raw`, { cookie })).text();
+    expect(artifact).toContain(`href="/t/${t.team}/p/raw/v0"`);
+    expect(artifact).toContain(`href="/t/${t.team}/p/raw/-/diff?from=v0&amp;to=v1"`);
+
+    const version = await web("GET", `/t/${t.team}/p/raw/best`, { cookie });
+    expect(version.status).toBe(200);
+    const html = await version.text();
+    expect(html).toContain(`${t.team}/p/raw:v0`);
+    // Folder tree at the root: one folder and one file.
+    expect(html).toContain(`href="/t/${t.team}/p/raw/v0?prefix=dir%2F#files"`);
+    expect(html).toContain(">a.csv<");
+    const folder = await (await web("GET", `/t/${t.team}/p/raw/v0?prefix=dir%2F`, { cookie })).text();
+    expect(folder).toContain(">b.txt<");
+    expect(folder).toContain(`prefix=dir%2Fsub%2F`);
+  });
+
+  it("should render hostile descriptions and metadata inert", async () => {
+    const t = await newTeam("wp");
+    await seedPipeline(t);
+    const { cookie } = await signIn(t.reader, t.team);
+    const html = await (await web("GET", `/t/${t.team}/p/raw/v0`, { cookie })).text();
+    expect(html).not.toContain("<img src=x");
+    expect(html).not.toContain("<script>alert");
+    expect(html).not.toContain("javascript:");
+    expect(html).toContain("&lt;script&gt;alert(2)&lt;/script&gt;");
+    expect(html).toContain('<a href="https://example.com" rel="nofollow noopener noreferrer">good</a>');
+    expect(html).toContain("<h3>Raw</h3>");
+  });
+
+  it("should draw the lineage graph with every node and edge", async () => {
+    const t = await newTeam("wp");
+    const ids = await seedPipeline(t);
+    const { cookie } = await signIn(t.reader, t.team);
+    const res = await web("GET", `/t/${t.team}/p/raw/v0/lineage?depth=3`, { cookie });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain(`href="/t/${t.team}/p/-/runs/${ids.ingest}"`);
+    expect(html).toContain(`href="/t/${t.team}/p/-/runs/${ids.prep}"`);
+    expect(html).toContain(`href="/t/${t.team}/p/clean/v0"`);
+    expect(html.match(/<path class="edge /g)).toHaveLength(3);
+    const run = await (await web("GET", `/t/${t.team}/p/-/runs/${ids.prep}`, { cookie })).text();
+    expect(run).toContain("Inputs (used)");
+    expect(run).toContain(`href="/t/${t.team}/p/raw/v0"`);
+    expect(run).toContain(`href="/t/${t.team}/p/clean/v0"`);
+  });
+
+  it("should show the diff between two versions", async () => {
+    const t = await newTeam("wp");
+    await seedPipeline(t);
+    const { cookie } = await signIn(t.reader, t.team);
+    const html = await (await web("GET", `/t/${t.team}/p/raw/-/diff?from=v0&to=v1`, { cookie })).text();
+    expect(html).toContain("0 added");
+    expect(html).toContain("1 removed");
+    expect(html).toContain("1 changed");
+    expect(html).toContain("dir/sub/c.txt");
+  });
+
+  it("should preview a small CSV blob as a table", async () => {
+    const t = await newTeam("wp");
+    const bytes = new TextEncoder().encode(`name,score\n"a, b",1\n${XSS},2\n`);
+    const blob = await verifiedBlob(t, bytes);
+    await commitEntries(t, "tables", [{ path: "t.csv", sha256: blob.sha256, size: blob.size }]);
+    const { cookie } = await signIn(t.reader, t.team);
+    const html = await (await web("GET", `/t/${t.team}/p/tables/v0/preview?path=t.csv`, { cookie })).text();
+    expect(html).toContain("<th>name</th><th>score</th>");
+    expect(html).toContain("<td>a, b</td>");
+    expect(html).not.toContain("<img src=x");
+  });
+});
+
+describe("POST /t/:team/:project/:artifact/-/aliases (web writer actions)", () => {
+  it("should move an alias, and show a conflict for a move from a stale page", async () => {
+    const t = await newTeam("wp");
+    await seedPipeline(t);
+    const { cookie } = await signIn(t.writer, t.team);
+    const page = await (await web("GET", `/t/${t.team}/p/raw`, { cookie })).text();
+    const csrf = hiddenCsrf(page);
+    expect(page).toContain('name="ifVersion" value="v0"');
+    const moved = await web("POST", `/t/${t.team}/p/raw/-/aliases`, {
+      cookie,
+      form: {
+        _csrf: csrf,
+        action: "set",
+        alias: "best",
+        version: "v1",
+        ifVersion: "v0",
+        back: `/t/${t.team}/p/raw`,
+      },
+    });
+    expect(moved.status).toBe(303);
+    const aliases = await call("GET", `${artifactsPath(t, "raw")}/aliases`, { key: t.reader });
+    expect(JSON.stringify(aliases)).toMatch(/"alias":"best","version":1/);
+    // The same form again: the page said best → v0, but it is v1 now.
+    const stale = await web("POST", `/t/${t.team}/p/raw/-/aliases`, {
+      cookie,
+      form: { _csrf: csrf, action: "set", alias: "best", version: "v0", ifVersion: "v0" },
+    });
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain("changed since this page was loaded");
+  });
+
+  it("should edit the description and delete a version after confirmation", async () => {
+    const t = await newTeam("wp");
+    await seedPipeline(t);
+    const { cookie, csrf } = await signIn(t.writer, t.team);
+    const edit = await web("POST", `/t/${t.team}/p/raw/v1/edit`, {
+      cookie,
+      form: { _csrf: csrf, description: "**new** text", tags: "gold, checked" },
+    });
+    expect(edit.status).toBe(303);
+    const v1 = await call("GET", `${artifactsPath(t, "raw")}/versions/v1`, { key: t.reader });
+    expect(v1.version).toMatchObject({ description: "**new** text", tags: ["gold", "checked"] });
+    const confirm = await web("GET", `/t/${t.team}/p/raw/v1/delete`, { cookie });
+    expect(await confirm.text()).toContain("Delete v1");
+    const del = await web("POST", `/t/${t.team}/p/raw/v1/delete`, {
+      cookie,
+      form: { _csrf: csrf, confirm: "yes" },
+    });
+    expect(del.status).toBe(303);
+    await call("GET", `${artifactsPath(t, "raw")}/versions/v1`, { key: t.reader, status: 404 });
+  });
+
+  it("should show a reader no write actions and refuse a reader's post", async () => {
+    const t = await newTeam("wp");
+    await seedPipeline(t);
+    const { cookie, csrf } = await signIn(t.reader, t.team);
+    for (const path of [`/t/${t.team}/p/raw`, `/t/${t.team}/p/raw/v0`]) {
+      const html = await (await web("GET", path, { cookie })).text();
+      expect(html, path).not.toContain('method="post" action="/t/');
+    }
+    const post = await web("POST", `/t/${t.team}/p/raw/-/aliases`, {
+      cookie,
+      form: { _csrf: csrf, action: "set", alias: "best", version: "v1" },
+    });
+    expect(post.status).toBe(403);
+    const del = await web("POST", `/t/${t.team}/p/raw/v0/delete`, {
+      cookie,
+      form: { _csrf: csrf, confirm: "yes" },
+    });
+    expect(del.status).toBe(403);
+    await call("GET", `${artifactsPath(t, "raw")}/versions/v0`, { key: t.reader });
+  });
+
+  it("should page a large version's files without reading the whole manifest", async () => {
+    const t = await newTeam("wp");
+    await commitEntries(t, "big", refs(5000, "data"));
+    const { cookie } = await signIn(t.reader, t.team);
+    const res = await web("GET", `/t/${t.team}/p/big/v0?prefix=data%2F`, { cookie });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html.match(/<tr class="file">/g)).toHaveLength(300);
+    expect(html).toContain("next page");
+  });
+});
