@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ArtifactStore } from "../../src/worker/do/artifact-storage.ts";
-import { artifactStub } from "../../src/worker/do/artifact-stub.ts";
+import { artifactClient, artifactStub } from "../../src/worker/do/artifact-stub.ts";
 import { call, env, newTeam, type TestTeam } from "./helpers.ts";
 import { artifactsPath, commitEntries, countRows, refs, teamId } from "./version-helpers.ts";
 
@@ -220,7 +220,7 @@ describe("ArtifactObject mirror", () => {
     });
     await call("GET", aliasPath(t), { key: t.reader });
     expect(await countRows("versions", "team_id = ? AND number = 1", id)).toBe(1);
-    const state = await stub.state();
+    const state = await artifactClient(env, id, project?.id ?? "", "data").state();
     expect(state?.versions.map((v) => v.number)).toEqual([0, 1, 2]);
   });
 });

@@ -156,7 +156,8 @@ describe("applyChanges", () => {
       }
       const pathOf = (change: EntryChange) => (change.op === "put" ? change.entry.path : change.path);
       const sortedChanges = [...changes.values()].sort((a, b) => comparePaths(pathOf(a), pathOf(b)));
-      const result = await applyChanges(basePages, sortedChanges, async (digest) => stored.get(digest) ?? []);
+      const baseMetas = basePages.map((page) => ({ ...page, entryCount: page.entries.length }));
+      const result = await applyChanges(baseMetas, sortedChanges, async (digest) => stored.get(digest) ?? []);
       const want = cutLeafPages(sortEntries([...expected.values()]));
       expect(
         result.leaves.map((leaf) => leaf.digest),
