@@ -10,6 +10,7 @@ import { artifactDraftRoutes } from "./routes/artifact-drafts.ts";
 import { artifactFileRoutes } from "./routes/artifact-files.ts";
 import { artifactRoutes } from "./routes/artifacts.ts";
 import { blobRoutes } from "./routes/blobs.ts";
+import { lineageRoutes } from "./routes/lineage.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { projectRoutes } from "./routes/projects.ts";
 import { runRoutes } from "./routes/runs.ts";
@@ -35,6 +36,7 @@ export function createApp() {
   team.route("/keys", keyRoutes);
   team.route("/blobs", blobRoutes);
   team.route("/pages", pageRoutes);
+  team.route("/projects/:project/artifacts", lineageRoutes);
   team.route("/projects/:project/artifacts", artifactRoutes);
   team.route("/projects/:project/artifacts", artifactFileRoutes);
   team.route("/projects/:project/artifacts", artifactAliasRoutes);

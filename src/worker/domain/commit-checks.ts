@@ -12,22 +12,23 @@ import {
   type ManifestEntry,
   sortEntries,
 } from "../../shared/manifest.ts";
+import { createDb } from "../db/client.ts";
 import { ApiError } from "../errors.ts";
 import { findMissingBlobs } from "./blobs.ts";
 import { loadLeafMetas, loadPagesEntries, markPagesVerified, type StoredLeafMeta } from "./manifests.ts";
+import { touchOpenRun } from "./runs.ts";
 
 /** How many missing sha256s an error lists. */
 const MISSING_LISTED = 100;
 /** Unverified pages whose bodies are read (and blobs looked up) at a time. */
 const PAGES_PER_BLOB_CHECK = 40;
 
-/** An output edge names a run of the same team and project; an unknown one is a 404 before any write. */
+/**
+ * An output edge names an open run of the same team and project: an unknown one is a 404 and a closed
+ * (finished) one a 409 before any write. Touching it refreshes its heartbeat (see docs/LINEAGE.md).
+ */
 export async function requireRun(db: D1Database, teamId: string, projectId: string, runId: string) {
-  const row = await db
-    .prepare("SELECT id FROM runs WHERE id = ? AND team_id = ? AND project_id = ?")
-    .bind(runId, teamId, projectId)
-    .first<{ id: string }>();
-  if (!row) throw new ApiError("not_found", `run '${runId}' not found`);
+  await touchOpenRun(createDb(db), teamId, runId, projectId);
 }
 
 /** The artifact row in the D1 mirror, if any. */
