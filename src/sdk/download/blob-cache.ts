@@ -1,7 +1,7 @@
 /**
  * @module The local content-addressed cache: `$XDG_CACHE_HOME/cairn/blobs/<sha[0..2]>/<sha>`. Filled by
  * downloads, hard-linked into targets when the filesystem allows (copied otherwise), trimmed least
- * recently used first. Recency lives in `blobs/lru.json`, not in the files' mtimes: a file's mtime is
+ * recently used first. Cached files are read-only, and so are targets linked to them. Recency lives in `blobs/lru.json`, not in the files' mtimes: a file's mtime is
  * part of its checksum-cache key, and hard-linked targets share it.
  */
 import { randomBytes } from "node:crypto";
@@ -86,6 +86,9 @@ export class BlobCache {
         if (errnoCode(error) === "EEXIST") return;
         await linkOrCopy(verifiedFile, file);
       }
+      // Read-only: a target hard-linked to this file shares it, and writing through it would change
+      // the cached content (and its twins). Tools that replace files (write + rename) are unaffected.
+      await fs.chmod(file, 0o444);
       const stat = await fs.stat(file);
       this.#checksums.record(file, stat, sha256, trustedAt(stat.mtimeMs));
       this.#used.set(sha256, Date.now());

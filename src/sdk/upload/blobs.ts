@@ -27,13 +27,15 @@ type Completion = { sha256: string; uploadId: string; parts?: { partNumber: numb
 class CompleteBatcher {
   readonly #client: Client;
   readonly #files: Map<string, string>;
+  readonly #cacheRoot: string;
   #pending: Completion[] = [];
   #inFlight = new Set<Promise<void>>();
   #failure: unknown;
 
-  constructor(client: Client, files: Map<string, string>) {
+  constructor(client: Client, files: Map<string, string>, cacheRoot: string) {
     this.#client = client;
     this.#files = files;
+    this.#cacheRoot = cacheRoot;
   }
 
   async add(completion: Completion): Promise<void> {
@@ -73,6 +75,8 @@ class CompleteBatcher {
           hint: "Run the command again once the file is no longer being written",
         });
       }
+      // Whatever was recorded about this upload is useless now: the next attempt starts over.
+      await dropResume(this.#cacheRoot, result.sha256);
       throw new CairnError(
         "transfer_failed",
         `the server could not verify the upload of '${file}' (${result.status}${result.message ? `: ${result.message}` : ""})`,
@@ -95,7 +99,7 @@ export async function uploadBlobs(
   const files = new Map(blobs.map((b) => [b.sha256, b.abs]));
   const totalBytes = blobs.reduce((sum, b) => sum + b.size, 0);
   tracker.start("uploading", blobs.length, totalBytes);
-  const batcher = new CompleteBatcher(client, files);
+  const batcher = new CompleteBatcher(client, files, cacheRoot);
   let uploadedBytes = 0;
   let uploadedFiles = 0;
   const multipartShas: string[] = [];

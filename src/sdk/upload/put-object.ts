@@ -56,7 +56,8 @@ export async function putFileRange(
           { status: response.status, hint: "Run the command again; an expired upload URL is renewed" },
         );
       }
-      return response.headers.get("etag") ?? "";
+      // S3 quotes ETags; the Worker completes through the R2 binding, which wants them bare.
+      return (response.headers.get("etag") ?? "").replace(/^"(.*)"$/, "$1");
     },
     { attempts: 6, retryable: (error) => error instanceof RetryableStatus || isTransient(error) },
   ).catch((error: unknown) => {
