@@ -201,5 +201,24 @@ describe("POST /t/:team/:project/:artifact/-/aliases (web writer actions)", () =
     const html = await res.text();
     expect(html.match(/<tr class="file">/g)).toHaveLength(300);
     expect(html).toContain("next page");
+    // 300 of 5,000 entries: a handful of the ~40 manifest pages were read.
+    expect(Number(res.headers.get("x-cairn-pages-read"))).toBeLessThanOrEqual(10);
+  });
+
+  it("should list every sub-folder of a large folder by jumping over each one", async () => {
+    const t = await newTeam("wp");
+    const entries = [];
+    for (let shard = 0; shard < 40; shard++) entries.push(...refs(100, `s${String(shard).padStart(2, "0")}`));
+    entries.push(ref("README.md"));
+    await commitEntries(t, "sharded", entries);
+    const { cookie } = await signIn(t.reader, t.team);
+    const res = await web("GET", `/t/${t.team}/p/sharded/v0`, { cookie });
+    const html = await res.text();
+    expect(html.match(/<tr class="folder">/g)).toHaveLength(40);
+    expect(html.match(/<tr class="file">/g)).toHaveLength(1);
+    expect(html).toContain(">README.md<");
+    expect(html).not.toContain("next page");
+    const next = await web("GET", `/t/${t.team}/p/sharded/v0?prefix=s07%2F`, { cookie });
+    expect((await next.text()).match(/<tr class="file">/g)).toHaveLength(100);
   });
 });

@@ -40,7 +40,7 @@ for (const path of ["/", "/login", "/logout", "/t", "/t/*"]) {
   webRoutes.use(path, async (c, next) => {
     const started = performance.now();
     await next();
-    c.header("server-timing", `app;dur=${(performance.now() - started).toFixed(1)}`);
+    c.header("server-timing", `app;dur=${(performance.now() - started).toFixed(1)}`, { append: true });
   });
 }
 

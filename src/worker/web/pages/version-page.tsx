@@ -1,40 +1,15 @@
 /** @module The version page: overview, description, metadata, aliases with history, "use it" snippets, files. */
 import { raw } from "hono/html";
 import { CsrfField, formatBytes, JsonTree, Pills, Time } from "../components.tsx";
+import type { FolderScreen } from "../folder-listing.ts";
 import { Layout } from "../layout.tsx";
 import { renderMarkdown } from "../markdown.ts";
 import type { WebSession } from "../session.ts";
-import type { AliasHistoryEntry, FileView, VersionView } from "../types.ts";
+import type { AliasHistoryEntry, VersionView } from "../types.ts";
 import { type ArtifactAddress, urls } from "../urls.ts";
 import { AliasMoveForm, AliasRemoveForm, artifactCrumbs } from "./artifact-routes.tsx";
 
-export interface FolderListing {
-  prefix: string;
-  folders: { name: string; files: number; size: number }[];
-  files: (FileView & { url?: string })[];
-  nextCursor: string | null;
-  cursor: string | null;
-}
-
-/** Groups one page of a prefix listing into the folders and files directly under the prefix. */
-export function groupByFolder(prefix: string, files: FileView[]): Pick<FolderListing, "folders" | "files"> {
-  const folders = new Map<string, { name: string; files: number; size: number }>();
-  const direct: FileView[] = [];
-  for (const file of files) {
-    const rest = file.path.slice(prefix.length);
-    const slash = rest.indexOf("/");
-    if (slash < 0) {
-      direct.push(file);
-      continue;
-    }
-    const name = rest.slice(0, slash);
-    const folder = folders.get(name) ?? { name, files: 0, size: 0 };
-    folder.files++;
-    folder.size += file.size ?? 0;
-    folders.set(name, folder);
-  }
-  return { folders: [...folders.values()], files: direct };
-}
+type FolderListing = FolderScreen;
 
 function snippetId(kind: string): string {
   return `snippet-${kind}`;
@@ -73,7 +48,6 @@ function Breadcrumb(props: { address: ArtifactAddress; selector: string; prefix:
 
 function FilesSection(props: { address: ArtifactAddress; selector: string; listing: FolderListing }) {
   const { address, selector, listing } = props;
-  const partial = listing.nextCursor !== null || listing.cursor !== null;
   return (
     <section id="files">
       <h2>Files</h2>
@@ -98,11 +72,11 @@ function FilesSection(props: { address: ArtifactAddress; selector: string; listi
                   </a>
                 </td>
                 <td class="num">
-                  {partial ? "≥ " : ""}
+                  {folder.partial ? "≥ " : ""}
                   {formatBytes(folder.size)}
                 </td>
                 <td class="hide-narrow muted">
-                  {partial ? "≥ " : ""}
+                  {folder.partial ? "≥ " : ""}
                   {folder.files} files
                 </td>
                 <td />
@@ -162,7 +136,7 @@ export function VersionPage(props: VersionPageProps) {
   const selector = `v${v.version}`;
   const here = urls.version(a, selector);
   const sdk = `import { init } from "cairn";\n\nconst run = await init({ project: "${a.project}" });\nconst artifact = await run.useArtifact("${v.ref}");\nconst dir = await artifact.download();`;
-  const cli = `cairn artifact download ${v.ref}`;
+  const cli = `cairn get ${v.ref}`;
   return (
     <Layout
       title={`${a.artifact}:${selector}`}

@@ -11,17 +11,17 @@ import { verifiedBlobKeys } from "../../domain/blobs.ts";
 import { apiCall } from "../api-client.ts";
 import { CsrfField, formatBytes, Notice } from "../components.tsx";
 import { render, sessionOf } from "../context.ts";
+import { listFolder } from "../folder-listing.ts";
 import { readSessionForm } from "../form.ts";
 import { Layout } from "../layout.tsx";
 import { type LineageGraph, lineageSvg } from "../lineage-svg.ts";
-import type { AliasHistoryEntry, DownloadView, FileView, VersionView } from "../types.ts";
+import type { AliasHistoryEntry, DownloadView, VersionView } from "../types.ts";
 import { type ArtifactAddress, refAddress, urls } from "../urls.ts";
 import { artifactCrumbs, canWrite } from "./artifact-routes.tsx";
-import { groupByFolder, VersionPage } from "./version-page.tsx";
+import { VersionPage } from "./version-page.tsx";
 
 export const versionPages = new Hono<AppEnv>();
 
-const FILES_PER_PAGE = 300;
 const PREVIEW_BYTES = 64 * 1024;
 const TEXT_EXTENSIONS = /\.(txt|md|csv|tsv|json|jsonl|ndjson|ya?ml|toml|ini|cfg|py|log|xml|html?|js|ts|sh)$/i;
 const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|webp|bmp)$/i;
@@ -45,18 +45,19 @@ versionPages.get("/t/:team/:project/:artifact/:selector", async (c) => {
   const prefix = c.req.query("prefix") ?? "";
   const cursor = c.req.query("cursor") ?? null;
   const { version } = await apiCall<{ version: VersionView }>(c, session.apiKey, "GET", versionPath(a));
-  const exact = { ...a, selector: `v${version.version}` };
-  // One page of the prefix listing: the domain reads only the manifest pages whose range covers it.
-  const [filesPage, histories] = await Promise.all([
-    apiCall<{ files: FileView[]; nextCursor: string | null }>(
-      c,
-      session.apiKey,
-      "GET",
-      `${versionPath(exact)}/files`,
-      {
-        query: { prefix, cursor: cursor ?? undefined, limit: FILES_PER_PAGE },
-      },
-    ),
+  const started = performance.now();
+  // One screen of the folder view: only the manifest pages that cover the prefix are read.
+  const [listing, histories] = await Promise.all([
+    listFolder({
+      env: c.env,
+      origin: new URL(c.req.url).origin,
+      teamId: session.teamId,
+      project: a.project,
+      artifact: a.artifact,
+      selector: `v${version.version}`,
+      prefix,
+      cursor,
+    }),
     Promise.all(
       version.aliases.map((alias) =>
         apiCall<{ history: AliasHistoryEntry[] }>(
@@ -70,21 +71,12 @@ versionPages.get("/t/:team/:project/:artifact/:selector", async (c) => {
       ),
     ),
   ]);
-  const grouped = groupByFolder(prefix, filesPage.files);
-  const blobPaths = grouped.files.filter((f) => "sha256" in f).map((f) => f.path);
-  const urlsByPath = new Map<string, string>();
-  if (blobPaths.length > 0) {
-    const answer = await apiCall<{ files: DownloadView[] }>(
-      c,
-      session.apiKey,
-      "POST",
-      `${versionPath(exact)}/download-urls`,
-      {
-        body: { paths: blobPaths },
-      },
-    );
-    for (const file of answer.files) if (file.url) urlsByPath.set(file.path, file.url);
-  }
+  c.header(
+    "server-timing",
+    `files;dur=${(performance.now() - started).toFixed(1)};desc="${listing.pagesRead} manifest pages, ${listing.calls} listings"`,
+    { append: true },
+  );
+  c.header("x-cairn-pages-read", String(listing.pagesRead));
   return render(
     c,
     <VersionPage
@@ -93,13 +85,7 @@ versionPages.get("/t/:team/:project/:artifact/:selector", async (c) => {
       version={version}
       writer={canWrite(session)}
       history={new Map(histories)}
-      listing={{
-        prefix,
-        cursor,
-        nextCursor: filesPage.nextCursor,
-        folders: grouped.folders,
-        files: grouped.files.map((f) => ({ ...f, url: urlsByPath.get(f.path) })),
-      }}
+      listing={listing}
     />,
   );
 });
