@@ -1,11 +1,22 @@
 /**
  * @module Starts a real local Cairn (`wrangler dev` with embedded D1, R2 and Durable Objects) for tests,
  * benchmarks and scripts: migrations applied, the local team/project/key seeded, stopped as a process group.
- * Run directly (`node scripts/local-server.ts [--port N] [--persist-to DIR]`) it prints the URL and key and
- * keeps serving until Ctrl-C.
+ * Run directly (`node scripts/local-server.ts [--port N] [--persist-to DIR] [--watch]`) it prints the URL
+ * and key and keeps serving until Ctrl-C.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,6 +28,11 @@ export interface LocalServerOptions {
   persistDir?: string;
   /** wrangler's --log-level (default "warn"). */
   logLevel?: string;
+  /**
+   * Rebuild and restart on source changes (plain `wrangler dev`). Off by default: the server runs a
+   * bundle built once at start, so edits in the work tree never restart it mid-request during tests.
+   */
+  watch?: boolean;
 }
 
 export interface LocalServer {
@@ -54,11 +70,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   mkdirSync(persistDir, { recursive: true });
   const logPath = path.join(persistDir, "wrangler.log");
 
-  await runToEnd(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], logPath);
+  // By default the server runs a snapshot of the sources: edits in the work tree (other people's, in a
+  // shared tree) neither restart it mid-request nor break its build while tests run.
+  const cwd = options.watch ? ROOT : snapshotSources(path.join(persistDir, "app"));
+
+  await runToEnd(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], logPath, cwd);
 
   const port = options.port ?? (await freePort());
   // Several servers may run at once (parallel test runs): give each its own inspector port too.
   const inspectorPort = await freePort();
+  const logStart = statSync(logPath).size;
   const log = openSync(logPath, "a");
   const child = spawn(
     process.execPath,
@@ -77,12 +98,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       options.logLevel ?? "warn",
       "--show-interactive-dev-session=false",
     ],
-    { cwd: ROOT, env: quietEnv(), stdio: ["ignore", log, log], detached: true },
+    { cwd, env: quietEnv(), stdio: ["ignore", log, log], detached: true },
   );
   const url = `http://127.0.0.1:${port}`;
   const stop = () => stopGroup(child);
   try {
-    await waitForHealth(url, child, logPath);
+    await waitForHealth(url, child, logPath, logStart);
     // The Worker seeds team `local`, project `default` and the local key on the first authenticated request.
     const seeded = await fetch(`${url}/api/v1/teams/local/projects`, {
       headers: { authorization: `Bearer ${apiKey}` },
@@ -113,11 +134,23 @@ function quietEnv(): NodeJS.ProcessEnv {
   return { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
 }
 
-function runToEnd(args: string[], logPath: string): Promise<void> {
+/** Copies what wrangler needs to build and run the Worker into `dir` (node_modules linked, not copied). */
+function snapshotSources(dir: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const entry of ["src", "migrations", "wrangler.toml", "package.json", "tsconfig.json", ".dev.vars"]) {
+    const from = path.join(ROOT, entry);
+    if (existsSync(from)) cpSync(from, path.join(dir, entry), { recursive: true });
+  }
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+function runToEnd(args: string[], logPath: string, cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const log = openSync(logPath, "a");
     const child = spawn(process.execPath, [WRANGLER, ...args], {
-      cwd: ROOT,
+      cwd,
       env: quietEnv(),
       stdio: ["ignore", log, log],
     });
@@ -143,11 +176,20 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForHealth(url: string, child: ChildProcess, logPath: string): Promise<void> {
+async function waitForHealth(
+  url: string,
+  child: ChildProcess,
+  logPath: string,
+  logStart: number,
+): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`wrangler dev exited early (${child.exitCode ?? child.signalCode})\n${tail(logPath)}`);
+    }
+    // wrangler dev keeps running (watching for a fix) after a failed build: fail now, not after the timeout.
+    if (readLogSince(logPath, logStart).includes("Build failed")) {
+      throw new Error(`wrangler dev could not build the Worker; see ${logPath}\n${tail(logPath)}`);
     }
     try {
       const response = await fetch(`${url}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
@@ -185,6 +227,14 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+function readLogSince(file: string, offset: number): string {
+  try {
+    return readFileSync(file).subarray(offset).toString("utf8");
+  } catch {
+    return "";
+  }
+}
+
 function tail(file: string, lines = 40): string {
   try {
     return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
@@ -204,6 +254,7 @@ if (import.meta.main) {
     port: port ? Number(port) : undefined,
     persistDir: argValue("--persist-to") ?? path.join(ROOT, ".wrangler", "state"),
     logLevel: argValue("--log-level"),
+    watch: process.argv.includes("--watch"),
   });
   console.log(`Cairn is running at ${server.url}`);
   console.log(`  team local, project default, API key ${server.apiKey}`);

@@ -109,7 +109,10 @@ async function completeMultipart(
   if (!parts || parts.length === 0) {
     return "a multipart upload needs its parts: send [{ partNumber, etag }] for every part";
   }
-  const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+  // The S3 API answers `ETag: "<etag>"`, the binding wants the bare value: accept both from clients.
+  const sorted = parts
+    .map(({ partNumber, etag }) => ({ partNumber, etag: etag.replace(/^"(.*)"$/, "$1") }))
+    .sort((a, b) => a.partNumber - b.partNumber);
   try {
     await bucket.resumeMultipartUpload(row.r2_key, row.multipart_upload_id ?? "").complete(sorted);
     return null;
