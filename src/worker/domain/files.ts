@@ -70,6 +70,10 @@ export async function listFiles(
       if (files.length === limit) return { files, nextCursor: encodeCursor(lastPath(files)), pagesRead };
       files.push(entry);
     }
+    // Full at the end of a page: say there may be more rather than read another page to find out.
+    if (files.length === limit && i + 1 < candidates.length) {
+      return { files, nextCursor: encodeCursor(lastPath(files)), pagesRead };
+    }
   }
   return { files, nextCursor: null, pagesRead };
 }
