@@ -111,7 +111,8 @@ describe("GET /api/v1/teams/:team/projects/:project/artifacts/:name/versions/:se
       version: 0,
       type: "model",
       aliases: ["latest"],
-      digest: expect.any(String),
+      digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(up.nodes.find((node) => node.name === "train")).toMatchObject({
       kind: "run",
@@ -314,7 +315,7 @@ describe("POST /api/v1/teams/:team/projects/:project/runs/:id/inputs", () => {
     await use(t, runs.train, "raw-data");
     const alive = await call("GET", `${P(t)}/runs/${runs.train}`, { key: t.reader });
     expect(alive.run.status).toBe("running");
-    expect(alive.run.heartbeatAt).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(alive.run.heartbeatAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it("should refuse a finished run (409), a reader (403), a bad ref (400) and another team's ref (404)", async () => {

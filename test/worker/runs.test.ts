@@ -5,7 +5,7 @@ const runsOf = (t: TestTeam, project = "p") => `/teams/${t.team}/projects/${proj
 
 async function startRun(t: TestTeam, body: Record<string, unknown> = {}) {
   const res = await call("POST", runsOf(t), { key: t.writer, body, status: 201 });
-  return res.run as { id: string; name: string; status: string; heartbeatAt: number };
+  return res.run as { id: string; name: string; status: string; heartbeatAt: string };
 }
 
 /** Moves a run's last heartbeat into the past, as if its process had gone silent. */
@@ -131,7 +131,7 @@ describe("PATCH /api/v1/teams/:team/projects/:project/runs/:id", () => {
     const merged = await call("PATCH", url, { key: t.writer, body: { summary: { acc: 0.9, loss: null } } });
     expect(merged.run.summary).toEqual({ acc: 0.9 });
     const failed = await call("PATCH", url, { key: t.writer, body: { status: "failed" } });
-    expect(failed.run).toMatchObject({ status: "failed", finishedAt: expect.any(Number) });
+    expect(failed.run).toMatchObject({ status: "failed", finishedAt: expect.any(String) });
     // A summary may still arrive after the end; the status may not change any more.
     const late = await call("PATCH", url, { key: t.writer, body: { summary: { final: true } } });
     expect(late.run.summary).toEqual({ acc: 0.9, final: true });
@@ -160,7 +160,7 @@ describe("POST /api/v1/teams/:team/projects/:project/runs/:id/heartbeat", () => 
     expect(stale.run.status).toBe("crashed");
     const beat = await call("POST", `${runsOf(t)}/${run.id}/heartbeat`, { key: t.writer });
     expect(beat.run.status).toBe("running");
-    expect(beat.run.heartbeatAt).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(beat.run.heartbeatAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it("should refuse a heartbeat for a finished run (409) and from a reader (403)", async () => {
@@ -180,7 +180,7 @@ describe("POST /api/v1/teams/:team/projects/:project/runs/:id/finish", () => {
     const run = await startRun(t);
     const url = `${runsOf(t)}/${run.id}/finish`;
     const first = await call("POST", url, { key: t.writer, body: {} });
-    expect(first.run).toMatchObject({ status: "finished", finishedAt: expect.any(Number) });
+    expect(first.run).toMatchObject({ status: "finished", finishedAt: expect.any(String) });
     const again = await call("POST", url, { key: t.writer, body: {} });
     expect(again.run.finishedAt).toBe(first.run.finishedAt);
     const other = await call("POST", url, { key: t.writer, body: { status: "failed" }, status: 409 });

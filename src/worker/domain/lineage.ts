@@ -27,7 +27,8 @@ export interface VersionNode {
   type: string;
   aliases: string[];
   digest: string;
-  createdAt: number;
+  /** ISO 8601 (empty when the version row is gone). */
+  createdAt: string;
   /** Present (true) when the version was deleted: lineage stays explainable, so it is shown, not hidden. */
   deleted?: true;
 }
@@ -229,7 +230,7 @@ export async function hydrateVersions(
         type: String(row.type),
         aliases: deleted ? [] : (aliases.get(key) ?? []),
         digest: row.digest === null ? "" : String(row.digest),
-        createdAt: row.created_at === null ? 0 : Number(row.created_at),
+        createdAt: row.created_at === null ? "" : new Date(Number(row.created_at)).toISOString(),
         ...(deleted ? { deleted: true as const } : {}),
       });
     }

@@ -28,10 +28,11 @@ export interface RunView {
   config: Record<string, unknown>;
   summary: Record<string, unknown>;
   status: RunStatus;
-  createdAt: number;
-  heartbeatAt: number;
+  /** ISO 8601 instants, like every time in the API. */
+  createdAt: string;
+  heartbeatAt: string;
   /** Set when the run was closed (finish, or PATCH with a final status); null while open. */
-  finishedAt: number | null;
+  finishedAt: string | null;
 }
 
 interface ProjectScope {
@@ -55,9 +56,9 @@ export function runView(row: RunRow, projectName: string, at = Date.now()): RunV
     config: parseObject(row.config),
     summary: parseObject(row.summary),
     status: effectiveStatus(row, at),
-    createdAt: row.createdAt,
-    heartbeatAt: row.heartbeatAt,
-    finishedAt: row.finishedAt,
+    createdAt: new Date(row.createdAt).toISOString(),
+    heartbeatAt: new Date(row.heartbeatAt).toISOString(),
+    finishedAt: row.finishedAt === null ? null : new Date(row.finishedAt).toISOString(),
   };
 }
 
@@ -75,8 +76,9 @@ export async function markStaleRuns(db: Db, where: { projectId: string } | { run
       .where(and(eq(runs.projectId, where.projectId), stale));
     return;
   }
-  for (let i = 0; i < where.runIds.length; i += D1_MAX_PARAMS - 2) {
-    const batch = where.runIds.slice(i, i + D1_MAX_PARAMS - 2);
+  // Three parameters besides the ids: the new status, 'running' and the cutoff.
+  for (let i = 0; i < where.runIds.length; i += D1_MAX_PARAMS - 3) {
+    const batch = where.runIds.slice(i, i + D1_MAX_PARAMS - 3);
     await db
       .update(runs)
       .set({ status: "crashed" })
