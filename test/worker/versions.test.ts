@@ -354,3 +354,30 @@ describe("DELETE /api/v1/teams/:team/projects/:project/artifacts/:name/versions/
     expect(res.status).toBe(403);
   });
 });
+
+describe("POST /api/v1/teams/:team/projects/:project/artifacts/:name/versions (blob sizes)", () => {
+  it("should refuse an entry whose size is not its verified blob's size, inline or in pages", async () => {
+    const t = await newTeam();
+    const blob = await verifiedBlob(t);
+    const lie = { path: "x.bin", sha256: blob.sha256, size: blob.size + 1 };
+    const inline = await call("POST", `${artifactsPath(t, "data")}/versions`, {
+      key: t.writer,
+      body: { type: "dataset", entries: [lie] },
+      status: 400,
+    });
+    expect(inline).toMatchObject({ error: { code: "validation_failed", details: { path: "x.bin" } } });
+    const pages = cutLeafPages([lie]);
+    await call("POST", `/teams/${t.team}/pages`, {
+      key: t.writer,
+      body: { pages: pages.map((page) => ({ digest: page.digest, entries: page.entries })) },
+      status: 201,
+    });
+    const paged = await call("POST", `${artifactsPath(t, "data")}/versions`, {
+      key: t.writer,
+      body: { type: "dataset", pages: pages.map((page) => page.digest) },
+      status: 400,
+    });
+    expect(paged).toMatchObject({ error: { code: "validation_failed", details: { path: "x.bin" } } });
+    expect(await artifactRows(t)).toEqual({ artifacts: 0, versions: 0 });
+  });
+});

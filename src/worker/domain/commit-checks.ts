@@ -14,7 +14,7 @@ import {
 } from "../../shared/manifest.ts";
 import { createDb } from "../db/client.ts";
 import { ApiError } from "../errors.ts";
-import { findMissingBlobs } from "./blobs.ts";
+import { verifiedBlobKeys } from "./blobs.ts";
 import { loadLeafMetas, loadPagesEntries, markPagesVerified, type StoredLeafMeta } from "./manifests.ts";
 import { touchOpenRun } from "./runs.ts";
 
@@ -62,11 +62,43 @@ export function pagesFromEntries(entries: ManifestEntry[]): LeafPage[] {
 }
 
 /** Fails with 422 blob_missing unless every blob entry's sha256 is verified for this team. */
-export async function requireBlobs(db: D1Database, teamId: string, entries: Iterable<ManifestEntry>) {
-  const shas = new Set<string>();
-  for (const entry of entries) if (!isReference(entry)) shas.add(entry.sha256);
-  const missing = await findMissingBlobs(db, teamId, [...shas]);
+export async function requireBlobs(db: D1Database, teamId: string, entries: readonly ManifestEntry[]) {
+  const missing = await missingBlobsOf(db, teamId, entries, new Map());
   if (missing.length > 0) throw blobMissing(missing);
+}
+
+/**
+ * The sha256s of `entries` not verified for the team (not already in `known`). `known` remembers each
+ * looked-up sha256's verified size (null: missing) across calls. An entry whose size is not its blob's
+ * size is refused: a download of it could never verify.
+ */
+async function missingBlobsOf(
+  db: D1Database,
+  teamId: string,
+  entries: readonly ManifestEntry[],
+  known: Map<string, number | null>,
+): Promise<string[]> {
+  const lookup = new Set<string>();
+  for (const entry of entries) if (!isReference(entry) && !known.has(entry.sha256)) lookup.add(entry.sha256);
+  const found = await verifiedBlobKeys(db, teamId, [...lookup]);
+  const missing: string[] = [];
+  for (const sha of lookup) {
+    const blob = found.get(sha);
+    known.set(sha, blob ? blob.size : null);
+    if (!blob) missing.push(sha);
+  }
+  for (const entry of entries) {
+    if (isReference(entry)) continue;
+    const size = known.get(entry.sha256);
+    if (size !== null && size !== undefined && size !== entry.size) {
+      throw new ApiError(
+        "validation_failed",
+        `entry '${entry.path}' gives size ${entry.size}, but blob ${entry.sha256} has ${size} bytes`,
+        { path: entry.path },
+      );
+    }
+  }
+  return missing;
 }
 
 function blobMissing(missing: string[]): ApiError {
@@ -128,19 +160,11 @@ export async function checkedLeaves(
 /** Blob check for pages not yet marked, a few pages at a time; marks them only when all pass. */
 async function requireBlobsOfPages(db: D1Database, teamId: string, digests: readonly string[]) {
   const unique = [...new Set(digests)];
-  const seen = new Set<string>();
+  const known = new Map<string, number | null>();
   const missing: string[] = [];
   for (let i = 0; i < unique.length && missing.length < MISSING_LISTED; i += PAGES_PER_BLOB_CHECK) {
     const bodies = await loadPagesEntries(db, teamId, unique.slice(i, i + PAGES_PER_BLOB_CHECK));
-    const fresh: string[] = [];
-    for (const entries of bodies.values()) {
-      for (const entry of entries) {
-        if (isReference(entry) || seen.has(entry.sha256)) continue;
-        seen.add(entry.sha256);
-        fresh.push(entry.sha256);
-      }
-    }
-    missing.push(...(await findMissingBlobs(db, teamId, fresh)));
+    missing.push(...(await missingBlobsOf(db, teamId, [...bodies.values()].flat(), known)));
   }
   if (missing.length > 0) throw blobMissing(missing);
   await markPagesVerified(db, teamId, unique);
