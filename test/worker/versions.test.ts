@@ -381,3 +381,16 @@ describe("POST /api/v1/teams/:team/projects/:project/artifacts/:name/versions (b
     expect(await artifactRows(t)).toEqual({ artifacts: 0, versions: 0 });
   });
 });
+
+describe("POST /api/v1/teams/:team/projects/:project/artifacts/:name/versions (names)", () => {
+  it("should refuse an invalid artifact name with 400", async () => {
+    const t = await newTeam();
+    const res = await call("POST", `${artifactsPath(t, "-bad")}/versions`, {
+      key: t.writer,
+      body: { type: "dataset", entries: [ref("a")] },
+      status: 400,
+    });
+    expect(res).toMatchObject({ error: { code: "validation_failed" } });
+    expect(res.error.message).toContain("artifact name");
+  });
+});

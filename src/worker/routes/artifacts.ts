@@ -20,7 +20,7 @@ import {
   updateVersion,
   versionView,
 } from "../domain/versions.ts";
-import { LARGE_BODY_LIMIT, readJson, readQuery } from "../http.ts";
+import { LARGE_BODY_LIMIT, readJson, readQuery, validate } from "../http.ts";
 import { documentRoute } from "../openapi.ts";
 
 export const artifactRoutes = new Hono<AppEnv>();
@@ -60,6 +60,8 @@ documentRoute({
 });
 artifactRoutes.post("/:name/versions", async (c) => {
   requireRole(c, "writer");
+  // The first commit creates the artifact, so a bad name is a 400 here rather than a 404.
+  validate(nameSchema, c.req.param("name"), "artifact name");
   const scope = await scopeOf(c);
   const body = await readJson(c, commitVersionBody, LARGE_BODY_LIMIT);
   const { record, created } = await commitVersion(c.env, scope, body);
