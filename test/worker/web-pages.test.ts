@@ -221,4 +221,24 @@ describe("POST /t/:team/:project/:artifact/-/aliases (web writer actions)", () =
     const next = await web("GET", `/t/${t.team}/p/sharded/v0?prefix=s07%2F`, { cookie });
     expect((await next.text()).match(/<tr class="file">/g)).toHaveLength(100);
   });
+
+  it("should continue a folder of 350 sub-folders on a next page without losing any", async () => {
+    const t = await newTeam("wp");
+    const entries = [];
+    for (let i = 0; i < 350; i++) entries.push(...refs(3, `d${String(i).padStart(3, "0")}`));
+    await commitEntries(t, "many", entries);
+    const { cookie } = await signIn(t.reader, t.team);
+    const seen = new Set<string>();
+    let url: string | null = `/t/${t.team}/p/many/v0`;
+    let screens = 0;
+    while (url && screens < 5) {
+      const html = await (await web("GET", url, { cookie })).text();
+      for (const m of html.matchAll(/prefix=(d\d{3})%2F#files">/g)) seen.add(m[1] ?? "");
+      const next = /href="([^"]+)">next page/.exec(html)?.[1];
+      url = next ? next.replace(/&amp;/g, "&") : null;
+      screens++;
+    }
+    expect(screens).toBe(2);
+    expect(seen.size).toBe(350);
+  });
 });

@@ -1,28 +1,32 @@
 /**
- * @module One screen of a version's folder view, built on the files-by-prefix domain function (`listFiles`):
- * it reads only the manifest pages that cover the prefix, and jumps over each sub-folder once it is seen,
- * so a folder of 100 sub-folders × 1,000 files shows all 100 folders without reading 100,000 entries.
+ * @module One screen of a version's folder view. Listing files by prefix (`listFiles`) returns every entry
+ * under the prefix, so grouping its answer into sub-folders would read a 100,000-file folder in full. Here
+ * the leaf pages' path ranges (already loaded with the version's index) do most of the work: a page whose
+ * first and last paths lie in the same sub-folder is counted from its entry count without being read; only
+ * pages that hold direct files or a boundary between sub-folders are read, in batches.
  */
-import { isReference, type ManifestEntry } from "../../shared/manifest.ts";
+import { comparePaths, isReference, type ManifestEntry } from "../../shared/manifest.ts";
+import type { LeafMeta } from "../../shared/rechunk.ts";
 import { verifiedBlobKeys } from "../domain/blobs.ts";
-import { decodeCursor, encodeCursor, listFiles } from "../domain/files.ts";
-import { loadLeaves } from "../domain/manifests.ts";
+import { decodeCursor, encodeCursor, pageMayHold } from "../domain/files.ts";
+import { loadLeaves, loadPagesEntries } from "../domain/manifests.ts";
 import { resolveVersion } from "../domain/versions.ts";
 import { presign } from "../storage/presign.ts";
 
+/** Folders plus files shown on one screen. */
 export const MAX_ROWS = 300;
-/** Listing calls per screen: each reads at least one leaf page; a folder with more sub-folders pages on. */
-export const MAX_CALLS = 60;
-/** After a sub-folder, the next entries are probably another sub-folder: ask for few. */
-const PROBE = 16;
-/** Sorts after every path that starts with "<folder>/" (U+10FFFF is the highest code point). */
-const PAST_FOLDER = "/\u{10FFFF}";
+/** Leaf pages read per screen at most; past it the screen ends with a "next page" link. */
+export const MAX_PAGES_READ = 120;
+/** Pages per read: starts small (a flat folder needs few) and doubles (a folder of folders needs many). */
+const FIRST_BATCH = 2;
+const MAX_BATCH = 20;
 
 export interface FolderEntry {
   name: string;
   files: number;
-  size: number;
-  /** true when the listing jumped over the rest of the folder: counts are lower bounds */
+  /** Total size when every entry of the folder was read; null when whole pages were counted unread. */
+  size: number | null;
+  /** true when this screen ends inside the folder: the counts are lower bounds. */
   partial: boolean;
 }
 
@@ -32,7 +36,7 @@ export interface FolderScreen {
   nextCursor: string | null;
   folders: FolderEntry[];
   files: (ManifestEntry & { url?: string })[];
-  calls: number;
+  leafPages: number;
   pagesRead: number;
 }
 
@@ -47,53 +51,106 @@ export interface FolderRequest {
   cursor: string | null;
 }
 
+/** The sub-folder of `prefix` that `path` lies in, or null for a direct file or a path outside the prefix. */
+export function folderOf(path: string, prefix: string): string | null {
+  if (!path.startsWith(prefix)) return null;
+  const rest = path.slice(prefix.length);
+  const slash = rest.indexOf("/");
+  return slash < 0 ? null : rest.slice(0, slash);
+}
+
+/** The sub-folder holding every entry of the page, or null when the page must be read. */
+function wholeFolder(leaf: LeafMeta, prefix: string): string | null {
+  const first = folderOf(leaf.firstPath, prefix);
+  return first !== null && first === folderOf(leaf.lastPath, prefix) ? first : null;
+}
+
 export async function listFolder(req: FolderRequest): Promise<FolderScreen> {
+  const { prefix } = req;
   const record = await resolveVersion(req.env, req.teamId, req.project, req.artifact, req.selector);
   const leaves = await loadLeaves(req.env.DB, record.teamId, record.root);
+  const after = req.cursor === null ? null : decodeCursor(req.cursor);
+  const candidates = leaves.filter(
+    (leaf) => pageMayHold(leaf, prefix) && (after === null || comparePaths(leaf.lastPath, after) > 0),
+  );
+  // A page that starts at or before the cursor is only partly on this screen: read it.
+  const mustRead = (leaf: LeafMeta) =>
+    wholeFolder(leaf, prefix) === null || (after !== null && comparePaths(leaf.firstPath, after) <= 0);
+
   const folders = new Map<string, FolderEntry>();
   const files: ManifestEntry[] = [];
-  let after = req.cursor === null ? null : decodeCursor(req.cursor);
-  let calls = 0;
+  const loaded = new Map<string, ManifestEntry[]>();
   let pagesRead = 0;
-  let limit = MAX_ROWS;
-  let done = false;
-  while (folders.size + files.length < MAX_ROWS && calls < MAX_CALLS) {
-    const page = await listFiles(req.env.DB, record.teamId, leaves, { prefix: req.prefix, after, limit });
-    calls++;
-    pagesRead += page.pagesRead;
-    let lastFolder: string | null = null;
-    for (const entry of page.files) {
-      const rest = entry.path.slice(req.prefix.length);
-      const slash = rest.indexOf("/");
-      if (slash < 0) {
-        files.push(entry);
-        lastFolder = null;
+  let batchSize = FIRST_BATCH;
+  let last: string | null = null;
+  let finished = true;
+  const rows = () => folders.size + files.length;
+  const folder = (name: string) => {
+    const existing = folders.get(name);
+    if (existing) return existing;
+    const created: FolderEntry = { name, files: 0, size: 0, partial: false };
+    folders.set(name, created);
+    return created;
+  };
+
+  scan: for (let i = 0; i < candidates.length; i++) {
+    const leaf = candidates[i] as LeafMeta;
+    if (!mustRead(leaf)) {
+      const name = wholeFolder(leaf, prefix) as string;
+      if (!folders.has(name) && rows() >= MAX_ROWS) {
+        finished = false;
+        break;
+      }
+      const entry = folder(name);
+      entry.files += leaf.entryCount;
+      entry.size = null;
+      last = leaf.lastPath;
+      continue;
+    }
+    if (!loaded.has(leaf.digest)) {
+      if (pagesRead >= MAX_PAGES_READ) {
+        finished = false;
+        break;
+      }
+      const batch = candidates
+        .slice(i)
+        .filter(mustRead)
+        .slice(0, Math.min(batchSize, MAX_PAGES_READ - pagesRead))
+        .map((l) => l.digest);
+      batchSize = Math.min(MAX_BATCH, batchSize * 2);
+      for (const [digest, entries] of await loadPagesEntries(req.env.DB, record.teamId, batch)) {
+        loaded.set(digest, entries);
+      }
+      pagesRead += batch.length;
+    }
+    const entries = loaded.get(leaf.digest);
+    if (!entries) throw new Error(`page ${leaf.digest} of a committed version is missing`);
+    for (const entry of entries) {
+      if (after !== null && comparePaths(entry.path, after) <= 0) continue;
+      if (!entry.path.startsWith(prefix)) {
+        if (comparePaths(entry.path, prefix) > 0) break scan; // past the run of prefixed paths
         continue;
       }
-      const name = rest.slice(0, slash);
-      const folder = folders.get(name) ?? { name, files: 0, size: 0, partial: false };
-      folder.files++;
-      folder.size += entry.size ?? 0;
-      folders.set(name, folder);
-      lastFolder = name;
-    }
-    const last = page.files[page.files.length - 1];
-    if (page.nextCursor === null || !last) {
-      done = true;
-      break;
-    }
-    if (lastFolder !== null) {
-      const folder = folders.get(lastFolder);
-      if (folder) folder.partial = true;
-      after = `${req.prefix}${lastFolder}${PAST_FOLDER}`;
-      limit = PROBE;
-    } else {
-      after = last.path;
-      limit = Math.max(PROBE, MAX_ROWS - folders.size - files.length);
+      const name = folderOf(entry.path, prefix);
+      if ((name === null || !folders.has(name)) && rows() >= MAX_ROWS) {
+        finished = false;
+        break scan;
+      }
+      if (name === null) files.push(entry);
+      else {
+        const f = folder(name);
+        f.files++;
+        if (f.size !== null) f.size += entry.size ?? 0;
+      }
+      last = entry.path;
     }
   }
-  // A folder we jumped over may turn out complete when the listing ended right at its last entry; the
-  // lower-bound mark is then merely cautious, never wrong.
+  if (!finished && last !== null) {
+    const open = folderOf(last, prefix);
+    const f = open === null ? undefined : folders.get(open);
+    if (f) f.partial = true;
+  }
+
   const shas = files.flatMap((entry) => (isReference(entry) ? [] : [entry.sha256]));
   const keys = shas.length > 0 ? await verifiedBlobKeys(req.env.DB, record.teamId, shas) : new Map();
   const ctx = { env: req.env, origin: req.origin };
@@ -105,12 +162,12 @@ export async function listFolder(req: FolderRequest): Promise<FolderScreen> {
     }),
   );
   return {
-    prefix: req.prefix,
+    prefix,
     cursor: req.cursor,
-    nextCursor: done || after === null ? null : encodeCursor(after),
+    nextCursor: finished || last === null ? null : encodeCursor(last),
     folders: [...folders.values()],
     files: withUrls,
-    calls,
+    leafPages: leaves.length,
     pagesRead,
   };
 }

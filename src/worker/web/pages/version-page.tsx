@@ -72,8 +72,7 @@ function FilesSection(props: { address: ArtifactAddress; selector: string; listi
                   </a>
                 </td>
                 <td class="num">
-                  {folder.partial ? "≥ " : ""}
-                  {formatBytes(folder.size)}
+                  {folder.size === null ? "" : `${folder.partial ? "≥ " : ""}${formatBytes(folder.size)}`}
                 </td>
                 <td class="hide-narrow muted">
                   {folder.partial ? "≥ " : ""}

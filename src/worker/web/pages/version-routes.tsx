@@ -73,7 +73,7 @@ versionPages.get("/t/:team/:project/:artifact/:selector", async (c) => {
   ]);
   c.header(
     "server-timing",
-    `files;dur=${(performance.now() - started).toFixed(1)};desc="${listing.pagesRead} manifest pages, ${listing.calls} listings"`,
+    `files;dur=${(performance.now() - started).toFixed(1)};desc="read ${listing.pagesRead} of ${listing.leafPages} manifest pages"`,
     { append: true },
   );
   c.header("x-cairn-pages-read", String(listing.pagesRead));
