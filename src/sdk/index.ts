@@ -15,11 +15,13 @@ export {
   type Settings,
   saveProfile,
 } from "./config.ts";
+export { type DiffPage, diffPages } from "./diff.ts";
 export { cleanupCache } from "./download/blob-cache.ts";
 export type { DownloadOptions, DownloadResult } from "./download/download.ts";
 export type { VerifyReport } from "./download/verify.ts";
 export { Draft } from "./draft.ts";
 export { CairnError } from "./errors.ts";
+export { type LineageNode, type LineageTree, lineageOf, lineageTrees } from "./lineage.ts";
 export { cacheDir, configDir } from "./paths.ts";
 export type { Progress, ProgressListener } from "./progress.ts";
 export { type InitOptions, init, Run } from "./run.ts";

@@ -2,8 +2,10 @@
 import type { Command } from "../command.ts";
 import { aliasHistory, aliasRm, aliasSet } from "./alias.ts";
 import { cacheCleanup } from "./cache.ts";
+import { diff } from "./diff.ts";
 import { files } from "./files.ts";
 import { get } from "./get.ts";
+import { lineage } from "./lineage.ts";
 import { login } from "./login.ts";
 import { ls } from "./ls.ts";
 import { put } from "./put.ts";
@@ -17,6 +19,8 @@ export const COMMANDS: Command[] = [
   ls,
   versions,
   files,
+  diff,
+  lineage,
   aliasSet,
   aliasRm,
   aliasHistory,
