@@ -6,7 +6,7 @@
 import type { CompletedBlob } from "../../shared/api.ts";
 import { discardUpload, verifyObject } from "../storage/blob-store.ts";
 import type { BlobDeps } from "./blob-prepare.ts";
-import { findUpload, type UploadRow, verifiedBlobKeys } from "./blobs.ts";
+import { findUploads, type UploadRow, type VerifiedBlob, verifiedBlobKeys } from "./blobs.ts";
 import { mapLimit } from "./map-limit.ts";
 
 /** Each upload holds one R2 connection while it is read back; a Worker request may hold 6. */
@@ -23,20 +23,33 @@ export async function completeUploads(
   teamId: string,
   items: CompleteItem[],
 ): Promise<CompletedBlob[]> {
-  return mapLimit(items, VERIFY_CONCURRENCY, (item) => completeOne(deps, teamId, item));
+  // Two lookups for the whole request instead of two per upload.
+  const rows = await findUploads(
+    deps.db,
+    teamId,
+    items.map((item) => item.uploadId),
+  );
+  const existing = await verifiedBlobKeys(
+    deps.db,
+    teamId,
+    items.map((item) => item.sha256),
+  );
+  return mapLimit(items, VERIFY_CONCURRENCY, (item) =>
+    completeOne(deps, teamId, item, rows.get(item.uploadId), existing.get(item.sha256)),
+  );
 }
 
 async function completeOne(
   deps: Pick<BlobDeps, "db" | "bucket">,
   teamId: string,
   item: CompleteItem,
+  row: UploadRow | undefined,
+  existing: VerifiedBlob | undefined,
 ): Promise<CompletedBlob> {
   const { sha256, uploadId } = item;
   const answer = (status: CompletedBlob["status"], message?: string): CompletedBlob =>
     message === undefined ? { sha256, uploadId, status } : { sha256, uploadId, status, message };
 
-  const row = await findUpload(deps.db, teamId, uploadId);
-  const existing = (await verifiedBlobKeys(deps.db, teamId, [sha256])).get(sha256);
   if (!row || row.sha256 !== sha256) {
     // A retry after a lost answer: the upload row is gone because the blob was verified.
     if (!row && existing) return answer("verified");
@@ -82,17 +95,16 @@ async function completeOne(
   }
 
   // Atomic: the blob becomes present exactly when its upload row disappears.
-  await deps.db.batch([
+  const [inserted] = await deps.db.batch<{ r2_key: string }>([
     deps.db
       .prepare(
-        "INSERT INTO blobs (team_id, sha256, size, r2_key, verified_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO blobs (team_id, sha256, size, r2_key, verified_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING r2_key",
       )
       .bind(teamId, row.sha256, row.size, row.r2_key, Date.now()),
     deps.db.prepare("DELETE FROM uploads WHERE id = ?").bind(row.id),
   ]);
-  const winner = (await verifiedBlobKeys(deps.db, teamId, [sha256])).get(sha256);
-  // A concurrent upload of the same content won the insert: keep its object, drop ours.
-  if (winner && winner.r2Key !== row.r2_key) await discardUpload(deps.bucket, row.r2_key, null);
+  // Nothing inserted: a concurrent upload of the same content won; keep its object, drop ours.
+  if (!inserted?.results?.length) await discardUpload(deps.bucket, row.r2_key, null);
   return answer("verified");
 }
 

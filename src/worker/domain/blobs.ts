@@ -98,6 +98,23 @@ export async function findUpload(
     .first<UploadRow>();
 }
 
+/** The team's uploads with these ids, by id (ids of other teams are simply absent). */
+export async function findUploads(
+  db: D1Database,
+  teamId: string,
+  uploadIds: string[],
+): Promise<Map<string, UploadRow>> {
+  const statement = db.prepare(
+    "SELECT * FROM uploads WHERE team_id = ?2 AND id IN (SELECT value FROM json_each(?1))",
+  );
+  const found = new Map<string, UploadRow>();
+  for (const chunk of chunks([...new Set(uploadIds)], SHAS_PER_STATEMENT)) {
+    const { results } = await statement.bind(JSON.stringify(chunk), teamId).all<UploadRow>();
+    for (const row of results) found.set(row.id, row);
+  }
+  return found;
+}
+
 /**
  * Part size and count of a multipart upload: 16 MiB parts, or bigger (rounded up to a MiB) when
  * that would need more than 10,000 parts. Every part but the last has exactly `partSize` bytes.
