@@ -10,6 +10,7 @@ import { artifactDraftRoutes } from "./routes/artifact-drafts.ts";
 import { artifactFileRoutes } from "./routes/artifact-files.ts";
 import { artifactRoutes } from "./routes/artifacts.ts";
 import { blobRoutes } from "./routes/blobs.ts";
+import { deploymentFsckRoutes, teamFsckRoutes } from "./routes/fsck.ts";
 import { lineageRoutes } from "./routes/lineage.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { projectRoutes } from "./routes/projects.ts";
@@ -43,10 +44,12 @@ export function createApp() {
   team.route("/projects/:project/artifacts", artifactDraftRoutes);
   team.route("/projects/:project/runs", runRoutes);
   team.route("/projects", projectRoutes);
+  team.route("/admin", teamFsckRoutes);
 
   const api = new Hono<AppEnv>();
   api.use("*", authenticate);
   api.route("/", adminRoutes);
+  api.route("/admin", deploymentFsckRoutes);
   api.route("/teams/:team", team);
 
   app.route("/api/v1", api);

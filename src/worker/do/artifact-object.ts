@@ -211,6 +211,17 @@ export class ArtifactObject extends DurableObject<Env> {
     return { ...this.info(), versions: this.store.allVersions(), aliases: this.store.aliases() };
   }
 
+  /**
+   * `state()` after finishing any mirror write a crash or a failed D1 write left pending (what the next
+   * call of any kind would do), saying whether anything was still unmirrored. fsck compares D1
+   * against this, so a mirror that is merely behind is caught up, and only a real divergence remains.
+   */
+  async settledState(): Promise<{ state: ArtifactState | null; pendingMirror: boolean }> {
+    const pendingMirror = hasDirty(this.store);
+    await this.repairIfDirty();
+    return { state: await this.state(), pendingMirror };
+  }
+
   /** Rewrites the whole D1 mirror of this artifact from the object's state. */
   async repairMirror(): Promise<void> {
     this.store.markAllDirty();

@@ -31,6 +31,7 @@ export interface ArtifactClient {
   listAliases(): Promise<AliasRow[]>;
   aliasHistory(alias: string): Promise<AliasHistoryRow[]>;
   state(): Promise<ArtifactState | null>;
+  settledState(): Promise<{ state: ArtifactState | null; pendingMirror: boolean }>;
   repairMirror(): Promise<void>;
 }
 
@@ -64,6 +65,7 @@ export function artifactClient(env: Env, teamId: string, projectId: string, name
     listAliases: () => stub.listAliases(),
     aliasHistory: (alias) => stub.aliasHistory(alias),
     state: () => stub.state(),
+    settledState: () => stub.settledState(),
     repairMirror: () => stub.repairMirror(),
   };
 }
