@@ -159,7 +159,7 @@ describe("POST /api/v1/teams/:team/admin/fsck", () => {
     const index = await env.DB.prepare("SELECT body FROM index_pages WHERE team_id = ? AND digest = ?")
       .bind(id, v0Index)
       .first<{ body: string }>();
-    const [[leaf]] = JSON.parse(index?.body ?? "[[]]") as [string][];
+    const leaf = (JSON.parse(index?.body ?? "[]") as [string][])[0]?.[0] ?? "";
     await env.DB.prepare("DELETE FROM pages WHERE team_id = ? AND digest = ?").bind(id, leaf).run();
 
     const report = await fsck(t);
