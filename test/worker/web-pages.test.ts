@@ -232,9 +232,9 @@ describe("POST /t/:team/:project/:artifact/-/aliases (web writer actions)", () =
     let url: string | null = `/t/${t.team}/p/many/v0`;
     let screens = 0;
     while (url && screens < 5) {
-      const html = await (await web("GET", url, { cookie })).text();
+      const html: string = await (await web("GET", url, { cookie })).text();
       for (const m of html.matchAll(/prefix=(d\d{3})%2F#files">/g)) seen.add(m[1] ?? "");
-      const next = /href="([^"]+)">next page/.exec(html)?.[1];
+      const next: string | undefined = /href="([^"]+)">next page/.exec(html)?.[1];
       url = next ? next.replace(/&amp;/g, "&") : null;
       screens++;
     }

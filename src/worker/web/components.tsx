@@ -15,6 +15,10 @@ export function formatBytes(bytes: number | undefined | null): string {
   return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
+export function formatCount(count: number): string {
+  return count.toLocaleString("en-US");
+}
+
 export function formatTime(value: number | string | null | undefined): string {
   if (value === null || value === undefined || value === "") return "–";
   const date = new Date(value);

@@ -13,6 +13,8 @@ export interface LayoutProps {
   title: string;
   session?: WebSession | null;
   crumbs?: Crumb[];
+  /** Use the whole window width (the lineage graph). */
+  wide?: boolean;
   children?: Child;
 }
 
@@ -45,7 +47,7 @@ export function Layout(props: LayoutProps) {
             </span>
           ) : null}
         </header>
-        <main>
+        <main class={props.wide ? "wide" : undefined}>
           {props.crumbs && props.crumbs.length > 0 ? (
             <nav class="crumbs" aria-label="breadcrumbs">
               {props.crumbs.map((crumb, i) => (

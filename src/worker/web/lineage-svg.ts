@@ -54,7 +54,7 @@ export const NODE_HEIGHT = 54;
 const COLUMN_GAP = 80;
 const ROW_GAP = 22;
 const MARGIN = 16;
-const MAX_LABEL = 28;
+const MAX_LABEL = 24;
 const ORDERING_SWEEPS = 8;
 const TYPE_COLOURS = ["#dbeafe", "#dcfce7", "#fae8ff", "#ffedd5", "#e0f2fe", "#fef9c3", "#ede9fe", "#ffe4e6"];
 

@@ -17,6 +17,8 @@ header.top .brand { font-weight:700; letter-spacing:.02em; font-size:17px; }
 header.top .who { margin-left:auto; display:flex; gap:10px; align-items:center; font-size:13px; color:#cbd5e1; }
 header.top form { margin:0; }
 main { max-width:1180px; margin:0 auto; padding:16px 20px 48px; }
+main.wide { max-width:none; }
+.actions { display:flex; gap:6px; align-items:center; flex-wrap:wrap; }
 nav.crumbs { font-size:14px; color:var(--muted); margin-bottom:6px; overflow-wrap:anywhere; }
 nav.crumbs a { color:var(--muted); }
 h1 { font-size:24px; margin:4px 0 12px; overflow-wrap:anywhere; }

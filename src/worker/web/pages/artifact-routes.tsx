@@ -4,7 +4,7 @@ import { z } from "zod";
 import { aliasSchema, VERSION_PATTERN } from "../../../shared/names.ts";
 import type { AppEnv } from "../../context.ts";
 import { apiCall, WebApiError } from "../api-client.ts";
-import { CsrfField, formatBytes, Notice, Pills, Time } from "../components.tsx";
+import { CsrfField, formatBytes, formatCount, Notice, Pills, Time } from "../components.tsx";
 import { render, sessionOf } from "../context.ts";
 import { readSessionForm } from "../form.ts";
 import { Layout } from "../layout.tsx";
@@ -174,7 +174,7 @@ artifactPages.get("/t/:team/:project/:artifact", async (c) => {
                   <Pills items={v.tags} kind="tag" />
                 </td>
                 <td class="num">{formatBytes(v.size)}</td>
-                <td class="num">{v.files}</td>
+                <td class="num">{formatCount(v.files)}</td>
                 <td>
                   <Time value={v.createdAt} />
                 </td>
@@ -223,7 +223,7 @@ artifactPages.get("/t/:team/:project/:artifact", async (c) => {
                     {alias.alias === "latest" ? (
                       <span class="muted">managed: always the newest version</span>
                     ) : (
-                      <>
+                      <div class="actions">
                         <AliasMoveForm
                           session={session}
                           address={a}
@@ -233,7 +233,7 @@ artifactPages.get("/t/:team/:project/:artifact", async (c) => {
                           back={here}
                         />{" "}
                         <AliasRemoveForm session={session} address={a} alias={alias.alias} back={here} />
-                      </>
+                      </div>
                     )}
                   </td>
                 ) : null}

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../context.ts";
 import { apiCall } from "../api-client.ts";
-import { formatBytes, JsonTree, Notice, Pills, Time } from "../components.tsx";
+import { formatBytes, formatCount, JsonTree, Notice, Pills, Time } from "../components.tsx";
 import { render, sessionOf } from "../context.ts";
 import { Layout } from "../layout.tsx";
 import type { ArtifactSummary, ProjectView, RunView, VersionView } from "../types.ts";
@@ -133,7 +133,7 @@ projectPages.get("/t/:team/:project", async (c) => {
                         <Pills items={aliasNames(a.aliases)} />
                       </td>
                       <td class="num">{formatBytes(a.latest?.size)}</td>
-                      <td class="num hide-narrow">{a.latest?.files ?? "–"}</td>
+                      <td class="num hide-narrow">{a.latest ? formatCount(a.latest.files) : "–"}</td>
                       <td class="num hide-narrow">{a.versionCount}</td>
                       <td>
                         <Time value={a.updatedAt} />

@@ -1,6 +1,6 @@
 /** @module The version page: overview, description, metadata, aliases with history, "use it" snippets, files. */
 import { raw } from "hono/html";
-import { CsrfField, formatBytes, JsonTree, Pills, Time } from "../components.tsx";
+import { CsrfField, formatBytes, formatCount, JsonTree, Pills, Time } from "../components.tsx";
 import type { FolderScreen } from "../folder-listing.ts";
 import { Layout } from "../layout.tsx";
 import { renderMarkdown } from "../markdown.ts";
@@ -76,7 +76,7 @@ function FilesSection(props: { address: ArtifactAddress; selector: string; listi
                 </td>
                 <td class="hide-narrow muted">
                   {folder.partial ? "≥ " : ""}
-                  {folder.files} files
+                  {formatCount(folder.files)} files
                 </td>
                 <td />
               </tr>
@@ -163,7 +163,7 @@ export function VersionPage(props: VersionPageProps) {
           <dt>size</dt>
           <dd>{formatBytes(v.size)}</dd>
           <dt>files</dt>
-          <dd>{v.files}</dd>
+          <dd>{formatCount(v.files)}</dd>
           <dt>created</dt>
           <dd>
             <Time value={v.createdAt} />

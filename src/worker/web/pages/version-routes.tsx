@@ -246,6 +246,7 @@ versionPages.get("/t/:team/:project/:artifact/:selector/lineage", async (c) => {
       title={`lineage ${a.artifact}:${a.selector}`}
       session={session}
       crumbs={artifactCrumbs(a, { label: a.selector })}
+      wide
     >
       <h1>
         Lineage of <a href={urls.version(a, a.selector)}>{`${a.artifact}:${a.selector}`}</a>
