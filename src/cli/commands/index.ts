@@ -1,5 +1,6 @@
 /** @module The CLI's commands. To add one: write `commands/<name>.ts` exporting a `Command`, list it here. */
 import type { Command } from "../command.ts";
+import { adminFsck } from "./admin.ts";
 import { aliasHistory, aliasRm, aliasSet } from "./alias.ts";
 import { cacheCleanup } from "./cache.ts";
 import { diff } from "./diff.ts";
@@ -26,4 +27,5 @@ export const COMMANDS: Command[] = [
   aliasHistory,
   verify,
   cacheCleanup,
+  adminFsck,
 ];
