@@ -31,6 +31,8 @@ export interface FolderEntry {
 }
 
 export interface FolderScreen {
+  /** The version number the selector resolved to. */
+  version: number;
   prefix: string;
   cursor: string | null;
   nextCursor: string | null;
@@ -162,6 +164,7 @@ export async function listFolder(req: FolderRequest): Promise<FolderScreen> {
     }),
   );
   return {
+    version: record.number,
     prefix,
     cursor: req.cursor,
     nextCursor: finished || last === null ? null : encodeCursor(last),

@@ -44,36 +44,42 @@ versionPages.get("/t/:team/:project/:artifact/:selector", async (c) => {
   const a = addressOf(c);
   const prefix = c.req.query("prefix") ?? "";
   const cursor = c.req.query("cursor") ?? null;
-  const { version } = await apiCall<{ version: VersionView }>(c, session.apiKey, "GET", versionPath(a));
   const started = performance.now();
-  // One screen of the folder view: only the manifest pages that cover the prefix are read.
-  const [listing, histories] = await Promise.all([
-    listFolder({
-      env: c.env,
-      origin: new URL(c.req.url).origin,
-      teamId: session.teamId,
-      project: a.project,
-      artifact: a.artifact,
-      selector: `v${version.version}`,
-      prefix,
-      cursor,
-    }),
-    Promise.all(
-      version.aliases.map((alias) =>
-        apiCall<{ history: AliasHistoryEntry[] }>(
-          c,
-          session.apiKey,
-          "GET",
-          `${urls.api(a)}/aliases/${encodeURIComponent(alias)}/history`,
-        )
-          .then((answer) => [alias, answer.history] as const)
-          .catch(() => [alias, [] as AliasHistoryEntry[]] as const),
-      ),
-    ),
+  const folderRequest = {
+    env: c.env,
+    origin: new URL(c.req.url).origin,
+    teamId: session.teamId,
+    project: a.project,
+    artifact: a.artifact,
+    selector: a.selector,
+    prefix,
+    cursor,
+  };
+  // The overview and one screen of the folder view, side by side: only the manifest pages that cover the
+  // prefix are read.
+  let [{ version }, listing] = await Promise.all([
+    apiCall<{ version: VersionView }>(c, session.apiKey, "GET", versionPath(a)),
+    listFolder(folderRequest),
   ]);
+  if (listing.version !== version.version) {
+    // An alias moved between the two reads: list the version the overview shows.
+    listing = await listFolder({ ...folderRequest, selector: `v${version.version}` });
+  }
+  const histories = await Promise.all(
+    version.aliases.map((alias) =>
+      apiCall<{ history: AliasHistoryEntry[] }>(
+        c,
+        session.apiKey,
+        "GET",
+        `${urls.api(a)}/aliases/${encodeURIComponent(alias)}/history`,
+      )
+        .then((answer) => [alias, answer.history] as const)
+        .catch(() => [alias, [] as AliasHistoryEntry[]] as const),
+    ),
+  );
   c.header(
     "server-timing",
-    `files;dur=${(performance.now() - started).toFixed(1)};desc="read ${listing.pagesRead} of ${listing.leafPages} manifest pages"`,
+    `data;dur=${(performance.now() - started).toFixed(1)};desc="read ${listing.pagesRead} of ${listing.leafPages} manifest pages"`,
     { append: true },
   );
   c.header("x-cairn-pages-read", String(listing.pagesRead));
