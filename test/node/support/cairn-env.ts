@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type NodeTestTeam, newTeam, server } from "./server.ts";
 
-export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+export const ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
 export const CLI = path.join(ROOT, "bin", "cairn.js");
 
 export interface CairnEnv {
@@ -23,7 +23,8 @@ export interface CairnEnv {
 export async function cairnEnv(): Promise<CairnEnv> {
   const team = await newTeam("sdk");
   const dir = mkdtempSync(path.join(tmpdir(), "cairn-sdk-"));
-  const env: NodeJS.ProcessEnv = {
+  // The shared tsconfig merges the Worker's Env into ProcessEnv; these tests only need the fields below.
+  const env = {
     PATH: process.env.PATH,
     HOME: dir,
     XDG_CONFIG_HOME: path.join(dir, "config"),
@@ -32,7 +33,7 @@ export async function cairnEnv(): Promise<CairnEnv> {
     CAIRN_API_KEY: team.writer,
     CAIRN_TEAM: team.team,
     CAIRN_PROJECT: "p",
-  } as NodeJS.ProcessEnv;
+  } as unknown as NodeJS.ProcessEnv;
   return { dir, team, env };
 }
 
