@@ -31,7 +31,7 @@ function firstLine(child: ChildProcess): Promise<string> {
   });
 }
 
-async function runStatus(env: NodeJS.ProcessEnv, team: { team: string; reader: string }, id: string) {
+async function runStatus(team: { team: string; reader: string }, id: string) {
   const body = await callApi<{ run: { status: string } }>(
     "GET",
     `/teams/${team.team}/projects/p/runs/${id}`,
@@ -47,13 +47,13 @@ describe("SDK: Run end states", () => {
     const { dir, env, team } = await cairnEnv();
     const child = spawn(process.execPath, [script(dir, "wait")], { env, stdio: ["ignore", "pipe", "pipe"] });
     const id = await firstLine(child);
-    expect(await runStatus(env, team, id)).toBe("running");
+    expect(await runStatus(team, id)).toBe("running");
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on("exit", (_code, signal) => resolve(signal)),
     );
     child.kill("SIGTERM");
     expect(await exited).toBe("SIGTERM");
-    expect(await runStatus(env, team, id)).toBe("crashed");
+    expect(await runStatus(team, id)).toBe("crashed");
   });
 
   it("should mark the run crashed on an uncaught exception and keep the exit code", async () => {
@@ -62,6 +62,6 @@ describe("SDK: Run end states", () => {
     const id = await firstLine(child);
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     expect(code).toBe(1);
-    expect(await runStatus(env, team, id)).toBe("crashed");
+    expect(await runStatus(team, id)).toBe("crashed");
   });
 });
