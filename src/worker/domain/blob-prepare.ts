@@ -77,8 +77,7 @@ export async function prepareBlobs(
     answered.set(sha256, answerUpload(deps.presign, row, urlCount, ttl));
   }
   // Signing is pure CPU (HMAC), so all of it at once: 1000 URLs take ~70 ms.
-  const bySha = new Map<string, PreparedBlob>();
-  for (const [sha256, answer] of answered) bySha.set(sha256, await answer);
+  const bySha = new Map((await Promise.all(answered.values())).map((answer) => [answer.sha256, answer]));
   return items.map((item) => bySha.get(item.sha256) as PreparedBlob);
 }
 
