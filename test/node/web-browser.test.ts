@@ -7,6 +7,7 @@ import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cutLeafPages, type ManifestEntry, sortEntries } from "../../src/shared/manifest.ts";
+import { type LineageEdge, type LineageNode, lineageSvg } from "../../src/worker/web/lineage-svg.ts";
 import { callApi, type NodeTestTeam, newTeam, server } from "./support/server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -205,6 +206,8 @@ describe("GET /t/:team/... in a browser (web UI)", () => {
     for (const runId of Object.values(runIds)) {
       expect(await lineage.locator(`svg.lineage a[href$="/-/runs/${runId}"]`).count()).toBe(1);
     }
+    const svgWidth = Number(await lineage.locator("svg.lineage").getAttribute("width"));
+    await lineage.setViewportSize({ width: svgWidth + 120, height: 700 });
     await shot(lineage, "08-lineage-features");
 
     const run = await open(context, `${base}/p/-/runs/${runIds.train}`);
@@ -341,6 +344,96 @@ describe("GET /t/:team/... in a browser (web UI)", () => {
     expect(await page.locator("#files tr.file").count()).toBe(300);
     await shot(page, "18-big-folder");
     await context.close();
+  });
+
+  it("should draw a 60-node lineage graph that stays readable", async () => {
+    const nodes: LineageNode[] = [];
+    const edges: LineageEdge[] = [];
+    for (let i = 0; i < 20; i++) {
+      nodes.push(
+        {
+          kind: "version",
+          id: `in${i}`,
+          ref: `t/p/shard-${i}:v0`,
+          artifact: `shard-${i}`,
+          project: "p",
+          version: 0,
+          type: "dataset",
+          aliases: i === 0 ? ["latest"] : [],
+        },
+        {
+          kind: "run",
+          id: `r${i}`,
+          runId: `r${i}`,
+          name: `prep-${i}`,
+          jobType: "prep",
+          status: "finished",
+          project: "p",
+        },
+        {
+          kind: "version",
+          id: `out${i}`,
+          ref: `t/p/feat-${i}:v0`,
+          artifact: `feat-${i}`,
+          project: "p",
+          version: 0,
+          type: "features",
+          aliases: [],
+        },
+      );
+      edges.push(
+        { from: `in${i}`, to: `r${i}`, kind: "input" },
+        { from: `r${i}`, to: `out${i}`, kind: "output" },
+      );
+    }
+    // Every feature set feeds one training run.
+    nodes.push(
+      {
+        kind: "run",
+        id: "train",
+        runId: "train",
+        name: "train",
+        jobType: "train",
+        status: "finished",
+        project: "p",
+      },
+      {
+        kind: "version",
+        id: "model",
+        ref: "t/p/model:v3",
+        artifact: "model",
+        project: "p",
+        version: 3,
+        type: "model",
+        aliases: ["best"],
+      },
+    );
+    for (let i = 0; i < 20; i++) edges.push({ from: `out${i}`, to: "train", kind: "input" });
+    edges.push({ from: "train", to: "model", kind: "output" });
+    const svg = lineageSvg({ nodes, edges }, { href: (n) => `/x/${n.id}` });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.setContent(
+      `<!doctype html><link rel="stylesheet" href="${server().url}/static/cairn.css"><div>${svg}</div>`,
+    );
+    expect(await page.locator("svg.lineage a.node").count()).toBe(62);
+    expect(await page.locator("svg.lineage path.edge").count()).toBe(61);
+    // Nodes never overlap: every pair of boxes is apart.
+    const boxes = await page.locator("svg.lineage a.node").evaluateAll((els) =>
+      els.map((el) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.x, y: r.y, w: r.width, h: r.height };
+      }),
+    );
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!;
+        const b = boxes[j]!;
+        const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+        expect(apart, `${i} overlaps ${j}`).toBe(true);
+      }
+    }
+    await shot(page, "21-lineage-60-nodes");
+    await page.close();
   });
 
   it("should fit a phone screen", async () => {

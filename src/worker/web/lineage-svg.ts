@@ -130,7 +130,8 @@ export function layout(graph: LineageGraph): { placed: PlacedNode[]; width: numb
   const layerCount = Math.max(0, ...layerOf.values()) + 1;
   const layers: LineageNode[][] = Array.from({ length: layerCount }, () => []);
   for (const node of graph.nodes) layers[layerOf.get(node.id) ?? 0]?.push(node);
-  for (const nodesInLayer of layers) nodesInLayer.sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+  for (const nodesInLayer of layers)
+    nodesInLayer.sort((a, b) => sortKey(a).localeCompare(sortKey(b), "en", { numeric: true }));
 
   const neighbours = new Map<string, { left: string[]; right: string[] }>();
   for (const node of graph.nodes) neighbours.set(node.id, { left: [], right: [] });
