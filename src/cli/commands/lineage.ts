@@ -42,7 +42,8 @@ export const lineage: Command = {
       ctx.print(drawChildren(trees.downstream).join("\n"));
     }
     if (trees.unreached.length > 0) {
-      ctx.print(`not connected after --type ${type ?? ""}:`.replace(" :", ":"));
+      // The type filter hides versions of other types, so a path through one shows as a gap.
+      ctx.print(`not connected once versions of other types are hidden (--type ${type ?? ""}):`);
       for (const node of trees.unreached) ctx.print(`  ${label(node)}`);
     }
     if (graph.truncated) {
