@@ -9,11 +9,26 @@ process.on("warning", (warning) => {
   else process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
 
-if (!process.features.typescript) {
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(
-    "error: cairn needs Node.js 22.18 or newer (it runs its TypeScript sources directly). Upgrade Node, or set NODE_OPTIONS=--experimental-strip-types\n",
+    `error: cairn needs Node.js 22.12 or newer; this is ${process.version}. Install a newer Node.js\n`,
   );
   process.exit(1);
+}
+if (!process.features.typescript) {
+  // Node 22.12–22.17 strip types only behind a flag: run again with it (slower start, same result).
+  const { spawnSync } = await import("node:child_process");
+  const result = spawnSync(
+    process.execPath,
+    ["--experimental-strip-types", "--disable-warning=ExperimentalWarning", ...process.argv.slice(1)],
+    { stdio: "inherit" },
+  );
+  if (result.error) {
+    process.stderr.write(`error: cannot start cairn (${result.error.message}). Use Node.js 22.18 or newer\n`);
+    process.exit(1);
+  }
+  process.exit(result.status ?? 1);
 }
 
 const { main } = await import("../src/cli/index.ts");
