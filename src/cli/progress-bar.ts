@@ -24,6 +24,11 @@ export class ProgressBar {
     const finished = p.totalFiles > 0 && p.doneFiles >= p.totalFiles;
     if (now - this.#last < 100 && !finished) return;
     this.#last = now;
+    if (p.totalFiles === 0 && p.totalBytes === 0) {
+      this.#stream.write(`\r${p.phase}…\x1b[K`);
+      this.#drawn = true;
+      return;
+    }
     const fraction =
       p.totalBytes > 0
         ? Math.min(1, p.doneBytes / p.totalBytes)

@@ -43,7 +43,8 @@ function isTrusted(record: Record_): boolean {
 export class ChecksumCache {
   readonly file: string;
   #records = new Map<string, Record_>();
-  #dirty = false;
+  /** Paths this instance recorded (true) or forgot (false): what `save` merges over the file on disk. */
+  #changes = new Map<string, boolean>();
   /** Files hashed through this cache instance (for tests and progress). */
   hashed = 0;
 
@@ -53,27 +54,7 @@ export class ChecksumCache {
 
   static async open(cacheRoot: string): Promise<ChecksumCache> {
     const cache = new ChecksumCache(path.join(cacheRoot, "checksums", "v1.json"));
-    const raw = await readJsonIfPresent(cache.file);
-    if (isRecord(raw)) {
-      for (const [file, value] of Object.entries(raw)) {
-        if (
-          isRecord(value) &&
-          typeof value.size === "number" &&
-          typeof value.mtimeMs === "number" &&
-          typeof value.ino === "number" &&
-          typeof value.sha256 === "string" &&
-          typeof value.hashedAt === "number"
-        ) {
-          cache.#records.set(file, {
-            size: value.size,
-            mtimeMs: value.mtimeMs,
-            ino: value.ino,
-            sha256: value.sha256,
-            hashedAt: value.hashedAt,
-          });
-        }
-      }
-    }
+    cache.#records = await readRecords(cache.file);
     return cache;
   }
 
@@ -88,11 +69,12 @@ export class ChecksumCache {
 
   record(absPath: string, stat: Stats, sha256: string, hashedAt = Date.now()): void {
     this.#records.set(absPath, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, sha256, hashedAt });
-    this.#dirty = true;
+    this.#changes.set(absPath, true);
   }
 
   forget(absPath: string): void {
-    if (this.#records.delete(absPath)) this.#dirty = true;
+    this.#records.delete(absPath);
+    this.#changes.set(absPath, false);
   }
 
   /**
@@ -109,9 +91,45 @@ export class ChecksumCache {
     return sha256;
   }
 
+  /**
+   * Writes the cache, merging this instance's changes over what is on disk now, so two processes
+   * hashing different trees at once do not drop each other's records.
+   */
   async save(): Promise<void> {
-    if (!this.#dirty) return;
-    await writeJsonAtomic(this.file, Object.fromEntries(this.#records));
-    this.#dirty = false;
+    if (this.#changes.size === 0) return;
+    const merged = await readRecords(this.file);
+    for (const [file, recorded] of this.#changes) {
+      const record = this.#records.get(file);
+      if (recorded && record) merged.set(file, record);
+      else merged.delete(file);
+    }
+    await writeJsonAtomic(this.file, Object.fromEntries(merged));
+    this.#records = merged;
+    this.#changes.clear();
   }
+}
+
+async function readRecords(file: string): Promise<Map<string, Record_>> {
+  const records = new Map<string, Record_>();
+  const raw = await readJsonIfPresent(file);
+  if (!isRecord(raw)) return records;
+  for (const [path_, value] of Object.entries(raw)) {
+    if (
+      isRecord(value) &&
+      typeof value.size === "number" &&
+      typeof value.mtimeMs === "number" &&
+      typeof value.ino === "number" &&
+      typeof value.sha256 === "string" &&
+      typeof value.hashedAt === "number"
+    ) {
+      records.set(path_, {
+        size: value.size,
+        mtimeMs: value.mtimeMs,
+        ino: value.ino,
+        sha256: value.sha256,
+        hashedAt: value.hashedAt,
+      });
+    }
+  }
+  return records;
 }
