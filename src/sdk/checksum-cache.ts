@@ -16,7 +16,15 @@ interface Record_ {
   hashedAt: number;
 }
 
-/** Streams a file through sha256; never holds more than one read buffer. */
+/**
+ * Streams a file through sha256; never holds more than one 1 MiB read buffer.
+ *
+ * @example
+ * ```ts
+ * import { hashFile } from "cairn";
+ * const { sha256, size } = await hashFile("data/train.csv");
+ * ```
+ */
 export async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash("sha256");
   let size = 0;

@@ -6,7 +6,14 @@ import path from "node:path";
 import { isRecord, readJsonIfPresent, writeJsonAtomic } from "./fs-util.ts";
 import { configDir } from "./paths.ts";
 
-/** One named set of connection settings in `config.json`. */
+/**
+ * One named set of connection settings in `config.json`.
+ *
+ * @example
+ * ```ts
+ * const profile: Profile = { host: "http://127.0.0.1:8787", key: "cairn_...", team: "local", project: "default" };
+ * ```
+ */
 export interface Profile {
   host: string;
   key: string;
@@ -14,7 +21,15 @@ export interface Profile {
   project: string;
 }
 
-/** The whole `config.json`: `{current, profiles: {name: Profile}}`. */
+/**
+ * The whole `config.json`: `{current, profiles: {name: Profile}}`.
+ *
+ * @example
+ * ```ts
+ * const config: ConfigFile = await readConfig();
+ * console.log(config.current, config.profiles[config.current]?.host);
+ * ```
+ */
 export interface ConfigFile {
   current: string;
   profiles: Record<string, Partial<Profile>>;

@@ -17,7 +17,15 @@ export interface Progress {
   totalBytes: number;
 }
 
-/** A callback receiving progress snapshots; it must be cheap (it can be called thousands of times). */
+/**
+ * A callback receiving progress snapshots; it must be cheap (it can be called thousands of times).
+ *
+ * @example
+ * ```ts
+ * const listener: ProgressListener = (p) => process.stderr.write(`\r${p.doneFiles}/${p.totalFiles}`);
+ * await version.download({ onProgress: listener });
+ * ```
+ */
 export type ProgressListener = (progress: Progress) => void;
 
 /** Mutable counters that notify a listener. */

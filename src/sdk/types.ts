@@ -2,7 +2,15 @@
 import type { CompletedBlob, PreparedBlob } from "../shared/api.ts";
 import type { ManifestEntry } from "../shared/manifest.ts";
 
-/** One committed version as the server describes it. */
+/**
+ * One committed version as the server describes it (`ArtifactVersion.toJSON()` gives this shape).
+ *
+ * @example
+ * ```ts
+ * const view: VersionView = (await api.artifact("model:best")).toJSON();
+ * console.log(view.ref, view.files);
+ * ```
+ */
 export interface VersionView {
   artifact: string;
   type: string;
@@ -19,7 +27,15 @@ export interface VersionView {
   createdAt: string;
 }
 
-/** An artifact of a project as `GET P/artifacts` lists it. */
+/**
+ * An artifact of a project as `GET P/artifacts` lists it.
+ *
+ * @example
+ * ```ts
+ * const [first]: ArtifactSummary[] = await api.artifacts({ type: "dataset" });
+ * console.log(first?.name, first?.latest?.version);
+ * ```
+ */
 export interface ArtifactSummary {
   name: string;
   type: string;
@@ -31,7 +47,15 @@ export interface ArtifactSummary {
   aliases: Record<string, number> | { alias: string; version: number }[] | string[];
 }
 
-/** A run as the server describes it; fields beyond these are kept as they come. */
+/**
+ * A run as the server describes it; fields beyond these are kept as they come.
+ *
+ * @example
+ * ```ts
+ * const run: RunView | null = await version.loggedBy();
+ * console.log(run?.jobType, run?.status);
+ * ```
+ */
 export interface RunView {
   id: string;
   name: string;
@@ -76,12 +100,30 @@ export interface LineageRunNode {
   project: string;
 }
 
+/**
+ * The lineage around a version: version and run nodes; edges run → version (output) and
+ * version → run (input).
+ *
+ * @example
+ * ```ts
+ * const graph: LineageGraph = await version.lineage({ direction: "both", depth: 2 });
+ * for (const edge of graph.edges) console.log(edge.from, edge.kind, edge.to);
+ * ```
+ */
 export interface LineageGraph {
   nodes: (LineageVersionNode | LineageRunNode)[];
   edges: { from: string; to: string; kind: "input" | "output" }[];
   truncated: boolean;
 }
 
+/**
+ * One move of an alias: the version it pointed at from `at` on (null once removed).
+ *
+ * @example
+ * ```ts
+ * const history: AliasHistoryEntry[] = await api.aliasHistory("model", "production");
+ * ```
+ */
 export interface AliasHistoryEntry {
   version: string | number | null;
   at: string;

@@ -119,6 +119,12 @@ export function trustedAt(mtimeMs: number): number {
 
 /**
  * Deletes least recently used blobs until the cache holds at most `maxBytes`. Returns what it did.
+ *
+ * @example
+ * ```ts
+ * import { cacheDir, cleanupCache } from "cairn";
+ * const { removedBytes } = await cleanupCache(cacheDir(), 10 * 1000 ** 3);
+ * ```
  */
 export async function cleanupCache(
   cacheRoot: string,
