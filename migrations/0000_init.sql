@@ -143,6 +143,7 @@ CREATE TABLE `uploads` (
 );
 --> statement-breakpoint
 CREATE INDEX `uploads_team_blob` ON `uploads` (`team_id`,`sha256`,`size`);--> statement-breakpoint
+CREATE INDEX `uploads_expires` ON `uploads` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `versions` (
 	`artifact_id` text NOT NULL,
 	`number` integer NOT NULL,

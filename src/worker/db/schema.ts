@@ -155,7 +155,11 @@ export const uploads = sqliteTable(
     createdAt: createdAt(),
     expiresAt: integer("expires_at").notNull(),
   },
-  (t) => [index("uploads_team_blob").on(t.teamId, t.sha256, t.size)],
+  // uploads_expires: the hourly cleanup reads the oldest expired rows without scanning the table.
+  (t) => [
+    index("uploads_team_blob").on(t.teamId, t.sha256, t.size),
+    index("uploads_expires").on(t.expiresAt),
+  ],
 );
 
 /** A leaf manifest page: its canonical text, stored once per team, shared by every version that has it. */

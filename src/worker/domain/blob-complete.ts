@@ -71,6 +71,9 @@ async function completeOne(
     return answer("verified");
   }
 
+  // An expired upload is left to the cleanup (upload-cleanup.ts), which may be deleting its object now.
+  if (row.expires_at <= Date.now()) return answer("unknown_upload", expiredMessage(uploadId));
+
   if (row.multipart_upload_id) {
     const problem = await completeMultipart(deps.bucket, row, item.parts);
     if (problem) return answer("incomplete", problem);
@@ -94,18 +97,44 @@ async function completeOne(
     );
   }
 
-  // Atomic: the blob becomes present exactly when its upload row disappears.
-  const [inserted] = await deps.db.batch<{ r2_key: string }>([
+  return recordVerified(deps, teamId, row, answer);
+}
+
+/**
+ * Atomic: the blob becomes present exactly when its upload row disappears, and only while that row
+ * still exists unexpired. So a concurrent complete of the same upload, or the cleanup of an expired
+ * one (upload-cleanup.ts), can never leave a blob row naming an object somebody deletes.
+ */
+async function recordVerified(
+  deps: Pick<BlobDeps, "db" | "bucket">,
+  teamId: string,
+  row: UploadRow,
+  answer: (status: CompletedBlob["status"], message?: string) => CompletedBlob,
+): Promise<CompletedBlob> {
+  const now = Date.now();
+  const [inserted, removed] = await deps.db.batch<{ r2_key: string }>([
     deps.db
       .prepare(
-        "INSERT INTO blobs (team_id, sha256, size, r2_key, verified_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING r2_key",
+        "INSERT INTO blobs (team_id, sha256, size, r2_key, verified_at) SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM uploads WHERE id = ?6 AND expires_at > ?5) ON CONFLICT DO NOTHING RETURNING r2_key",
       )
-      .bind(teamId, row.sha256, row.size, row.r2_key, Date.now()),
-    deps.db.prepare("DELETE FROM uploads WHERE id = ?").bind(row.id),
+      .bind(teamId, row.sha256, row.size, row.r2_key, now, row.id),
+    deps.db.prepare("DELETE FROM uploads WHERE id = ? AND expires_at > ?").bind(row.id, now),
   ]);
-  // Nothing inserted: a concurrent upload of the same content won; keep its object, drop ours.
-  if (!inserted?.results?.length) await discardUpload(deps.bucket, row.r2_key, null);
-  return answer("verified");
+  if (inserted?.results?.length) return answer("verified");
+  if (removed?.meta.changes) {
+    // Our row was ours to consume, but a concurrent upload of the same content won: drop our object.
+    await discardUpload(deps.bucket, row.r2_key, null);
+    return answer("verified");
+  }
+  // Our row was consumed meanwhile (a concurrent complete of this very upload, whose blob may name
+  // our object) or it expired: touch no object either way.
+  const existing = await verifiedBlobKeys(deps.db, teamId, [row.sha256]);
+  if (existing.has(row.sha256)) return answer("verified");
+  return answer("unknown_upload", expiredMessage(row.id));
+}
+
+function expiredMessage(uploadId: string): string {
+  return `upload '${uploadId}' has expired; prepare the blob again`;
 }
 
 /**

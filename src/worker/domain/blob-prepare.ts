@@ -7,6 +7,7 @@ import { ApiError, notFound } from "../errors.ts";
 import { uploadKey } from "../storage/blob-store.ts";
 import { type PresignContext, presign, presignTtlSeconds } from "../storage/presign.ts";
 import {
+  extendUploads,
   findUpload,
   openUploads,
   planParts,
@@ -52,12 +53,24 @@ export async function prepareBlobs(
   const now = Date.now();
   const missing = shas.filter((sha) => !verified.has(sha));
   const open = await openUploads(deps.db, teamId, missing, now);
+  const reusable = missing.flatMap((sha256) => {
+    const row = open.get(uploadIdentity(sha256, sizes.get(sha256) ?? 0));
+    return row ? [row] : [];
+  });
+  // A resumed upload gets a full lifetime again, so a slow client is not cut off mid-way.
+  const expiresAt = now + UPLOAD_TTL_MS;
+  const extended = await extendUploads(
+    deps.db,
+    reusable.map((row) => row.id),
+    now,
+    expiresAt,
+  );
   const uploads = new Map<string, UploadRow>();
   const toCreate: { sha256: string; size: number }[] = [];
   for (const sha256 of missing) {
     const size = sizes.get(sha256) ?? 0;
     const row = open.get(uploadIdentity(sha256, size));
-    if (row) uploads.set(sha256, row);
+    if (row && extended.has(row.id)) uploads.set(sha256, { ...row, expires_at: expiresAt });
     else toCreate.push({ sha256, size });
   }
   for (const row of await createUploads(deps, teamId, toCreate, now)) uploads.set(row.sha256, row);

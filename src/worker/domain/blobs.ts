@@ -82,6 +82,27 @@ export async function openUploads(
   return open;
 }
 
+/**
+ * Moves the expiry of uploads prepare resumes to `expiresAt`, but only of those still unexpired at
+ * `now`: one the cleanup may already be discarding is never revived. Returns the ids extended.
+ */
+export async function extendUploads(
+  db: D1Database,
+  uploadIds: string[],
+  now: number,
+  expiresAt: number,
+): Promise<Set<string>> {
+  const statement = db.prepare(
+    "UPDATE uploads SET expires_at = ?2 WHERE id IN (SELECT value FROM json_each(?1)) AND expires_at > ?3 RETURNING id",
+  );
+  const extended = new Set<string>();
+  for (const chunk of chunks(uploadIds, SHAS_PER_STATEMENT)) {
+    const { results } = await statement.bind(JSON.stringify(chunk), expiresAt, now).all<{ id: string }>();
+    for (const row of results) extended.add(row.id);
+  }
+  return extended;
+}
+
 export function uploadIdentity(sha256: string, size: number): string {
   return `${sha256}:${size}`;
 }
