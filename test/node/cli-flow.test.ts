@@ -106,6 +106,22 @@ describe("cairn put / get / versions / files", () => {
   });
 });
 
+describe("cairn put --base", () => {
+  it("should add files on top of a base version without re-sending the rest", async () => {
+    const { dir, env } = await cairnEnv();
+    writeTree(dir, { "v0/a.txt": "a", "v0/b.txt": "b", "more/c.txt": "c" });
+    await cliJson(["put", "v0", "--name", "inc", "--type", "dataset"], env, dir);
+    const next = await cliJson(
+      ["put", "more/c.txt", "--name", "inc", "--type", "dataset", "--base", "inc:v0"],
+      env,
+      dir,
+    );
+    expect(next).toMatchObject({ version: 1, created: true, files: 3, uploadedBytes: 1 });
+    const files = await cliJson(["files", "inc:v1"], env, dir);
+    expect(files.map((f: { path: string }) => f.path)).toEqual(["a.txt", "b.txt", "c.txt"]);
+  });
+});
+
 describe("cairn alias / ls / login / cache", () => {
   it("should set, compare-and-swap, remove and trace aliases", async () => {
     const { dir, env } = await cairnEnv();

@@ -105,7 +105,7 @@ export async function logArtifact(
     created: committed.created,
     uploadedBytes,
     uploadedFiles,
-    files: entries.length,
+    files: committed.version.files,
     hashedFiles: hashedCount,
   };
 }
