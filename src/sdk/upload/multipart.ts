@@ -6,6 +6,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Client } from "../client.ts";
+import { CairnError } from "../errors.ts";
 import { isRecord, readJsonIfPresent, writeJsonAtomic } from "../fs-util.ts";
 import type { ProgressTracker } from "../progress.ts";
 import { chunks, forEachLimit } from "../retry.ts";
@@ -91,7 +92,21 @@ export async function uploadParts(
     const url = urls.get(n);
     if (!url) throw new Error(`the server gave no URL for part ${n} of ${plan.sha256}`);
     const length = partBytes(n);
-    const etag = await putFileRange(url, file, (n - 1) * plan.partSize, length, `part ${n} of ${file}`);
+    const what = `part ${n} of ${file}`;
+    const etag = await putFileRange(url, file, (n - 1) * plan.partSize, length, what).catch(
+      async (error: unknown) => {
+        // A long upload can outlive its URLs (403 once expired): ask for a fresh one and try once more.
+        if (!(error instanceof CairnError && error.status === 403)) throw error;
+        const fresh = await client.request<{ parts: { partNumber: number; url: string }[] }>(
+          "POST",
+          client.teamPath("/blobs/part-urls"),
+          { uploadId: plan.uploadId, partNumbers: [n] },
+        );
+        const freshUrl = fresh.parts[0]?.url;
+        if (!freshUrl) throw error;
+        return putFileRange(freshUrl, file, (n - 1) * plan.partSize, length, what);
+      },
+    );
     etags[String(n)] = etag;
     sentBytes += length;
     tracker.addBytes(length);
