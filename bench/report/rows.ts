@@ -241,6 +241,14 @@ export function limitLines(results: BenchResults): string[] {
     "stat-walk of the tree (`find -type f -printf` size/mtime/inode)",
     has("statWalkTree") ? secs(num(l, "statWalkTree", "seconds")) : undefined,
   );
+  add(
+    "stat-walk of the tree by a fresh Node process (start-up included)",
+    has("statWalkTreeNode") ? secs(num(l, "statWalkTreeNode", "seconds")) : undefined,
+  );
+  add(
+    "`cairn --help` (CLI start-up: Node, type stripping, imports)",
+    has("cliStartup") ? secs(num(l, "cliStartup", "seconds")) : undefined,
+  );
   const mp = l.rawMultipartPut;
   add(
     `raw presigned multipart PUT of ${big}`,
