@@ -44,6 +44,8 @@ export interface LocalServer {
   apiKey: string;
   /** The persist dir in use (holds `wrangler.log`). */
   persistDir: string;
+  /** Process id of wrangler, leader of the process group (workerd included), for crash tests. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -113,7 +115,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     await stop();
     throw error;
   }
-  return { url, adminToken, apiKey, persistDir, stop };
+  return { url, adminToken, apiKey, persistDir, pid: child.pid ?? 0, stop };
 }
 
 /** Copies `.dev.vars.example` to `.dev.vars` when missing (never overwrites) and returns its values. */
