@@ -13,6 +13,7 @@ import type { Client } from "../client.ts";
 import { CairnError } from "../errors.ts";
 import { listFiles, type VersionAddress, versionPath } from "../listing.ts";
 import { type ProgressListener, ProgressTracker } from "../progress.ts";
+import { isHttpReference, normaliseEtag } from "../references.ts";
 import { chunks, forEachLimit } from "../retry.ts";
 import type { DownloadUrl } from "../types.ts";
 import { BlobCache, linkOrCopy, trustedAt } from "./blob-cache.ts";
@@ -190,42 +191,57 @@ export async function downloadVersion(
   return result;
 }
 
-/** Fetches an http(s) reference and verifies it when its checksum allows; returns why it was skipped. */
+/**
+ * Fetches an http(s) reference into place, verified against what was logged: a `sha256:` checksum is
+ * compared with the bytes, an `etag:` one with the response's ETag, a recorded size with the length.
+ * Returns why it was skipped (other schemes), or undefined once the file is in place.
+ */
 async function fetchReference(
   root: string,
   entry: ReferenceEntry,
   onBytes: (n: number) => void,
 ): Promise<string | undefined> {
-  if (!/^https?:\/\//i.test(entry.ref)) {
+  if (!isHttpReference(entry.ref)) {
     const scheme = entry.ref.split(":")[0] ?? "";
     return `${scheme}:// references are not fetched by the Cairn client; fetch ${entry.ref} with your own tools`;
   }
   const target = targetPath(root, entry.path);
-  const checksum = entry.checksum ?? "";
-  const expectSha = checksum.startsWith("sha256:") ? checksum.slice(7) : undefined;
-  const fetched = await fetchToTemp(
-    entry.ref,
-    target,
-    {
-      ...(expectSha ? { sha256: expectSha } : {}),
-      ...(entry.size === undefined ? {} : { size: entry.size }),
-    },
-    onBytes,
-    `reference '${entry.path}'`,
-  );
-  if (checksum.startsWith("etag:")) {
-    const want = normaliseEtag(checksum.slice(5));
-    if (normaliseEtag(fetched.etag ?? "") !== want) {
-      await fs.rm(fetched.tmp, { force: true });
-      throw new CairnError("digest_mismatch", `reference '${entry.path}' changed: its ETag is not ${want}`, {
-        hint: `The content at ${entry.ref} is no longer what was logged`,
-      });
-    }
+  // Identity encoding, as when the ETag was captured: servers give a compressed variant another ETag.
+  const fetched = await fetchToTemp(entry.ref, target, {}, onBytes, `reference '${entry.path}'`, {
+    "accept-encoding": "identity",
+  });
+  const problem = referenceMismatch(entry, fetched);
+  if (problem) {
+    await fs.rm(fetched.tmp, { force: true });
+    throw new CairnError(
+      "digest_mismatch",
+      `reference '${entry.path}' no longer matches what was logged: ${problem}`,
+      {
+        hint: `The content at ${entry.ref} changed after the version was logged; log a new version to accept it`,
+        details: { path: entry.path, ref: entry.ref },
+      },
+    );
   }
   await fs.rename(fetched.tmp, target);
   return undefined;
 }
 
-function normaliseEtag(etag: string): string {
-  return etag.replace(/^W\//, "").replace(/^"|"$/g, "");
+/** What differs between a fetched reference and its manifest entry, or undefined when nothing does. */
+function referenceMismatch(
+  entry: ReferenceEntry,
+  fetched: { sha256: string; size: number; etag: string | null },
+): string | undefined {
+  const checksum = entry.checksum ?? "";
+  if (checksum.startsWith("sha256:") && fetched.sha256 !== checksum.slice(7).toLowerCase()) {
+    return `sha256 is ${fetched.sha256}, expected ${checksum.slice(7)}`;
+  }
+  if (checksum.startsWith("etag:")) {
+    const want = normaliseEtag(checksum.slice(5));
+    const got = normaliseEtag(fetched.etag ?? "");
+    if (got !== want) return got ? `ETag is ${got}, expected ${want}` : `no ETag came back, expected ${want}`;
+  }
+  if (entry.size !== undefined && fetched.size !== entry.size) {
+    return `${fetched.size} bytes, expected ${entry.size}`;
+  }
+  return undefined;
 }

@@ -25,7 +25,8 @@ export interface FetchedFile {
 
 /**
  * Downloads `url` into a temporary file beside `target`. With `expect.sha256`/`expect.size`, a mismatch
- * deletes the file and throws `digest_mismatch`. `onBytes` is told of every chunk (for progress).
+ * deletes the file and throws `digest_mismatch`. `onBytes` is told of every chunk (for progress); `headers`
+ * go with the request.
  */
 export async function fetchToTemp(
   url: string,
@@ -33,13 +34,14 @@ export async function fetchToTemp(
   expect: { sha256?: string; size?: number },
   onBytes: (n: number) => void,
   what: string,
+  headers: Record<string, string> = {},
 ): Promise<FetchedFile> {
   await fs.mkdir(path.dirname(target), { recursive: true });
   return withRetries(
     async () => {
       let response: Response;
       try {
-        response = await fetch(url);
+        response = await fetch(url, { headers });
       } catch (error) {
         if (!isTransient(error)) {
           throw new CairnError("unreachable", `download of ${what} failed (${networkReason(error)})`, {

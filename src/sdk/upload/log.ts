@@ -8,6 +8,7 @@ import type { Artifact } from "../artifact.ts";
 import type { Client } from "../client.ts";
 import { listFiles, type VersionAddress } from "../listing.ts";
 import { type ProgressListener, ProgressTracker } from "../progress.ts";
+import { captureReferenceChecksums } from "../references.ts";
 import { chunks } from "../retry.ts";
 import type { VersionView } from "../types.ts";
 import { type LocalBlob, uploadBlobs } from "./blobs.ts";
@@ -64,21 +65,12 @@ export async function logArtifact(
   const project = options.project ?? client.project;
   const tracker = new ProgressTracker("hashing", options.onProgress);
   await client.ensureProject(project);
-  const content = await artifact.resolve();
-  const { hashed, hashedCount } = await hashFiles(content.files, cacheRoot, tracker);
-
-  const blobs = new Map<string, LocalBlob>();
-  for (const file of hashed)
-    blobs.set(file.sha256, { sha256: file.sha256, size: file.stat.size, abs: file.abs });
-  const { uploadedBytes, uploadedFiles } = await uploadBlobs(client, [...blobs.values()], {
+  const { entries, removals, uploadedBytes, uploadedFiles, hashedCount } = await stageContent(
+    client,
     cacheRoot,
+    artifact,
     tracker,
-  });
-
-  const entries: ManifestEntry[] = [
-    ...hashed.map((f) => ({ path: f.path, sha256: f.sha256, size: f.stat.size })),
-    ...content.references,
-  ];
+  );
   tracker.start("committing", 0, 0);
   const commitOptions = {
     aliases: options.aliases ?? [],
@@ -97,8 +89,8 @@ export async function logArtifact(
     });
   } else {
     const at = { team: client.team, project, name: artifact.name, selector: options.base };
-    const removals = await expandRemovals(client, at, content.removals);
-    committed = await commitDraft(client, at, artifact.type, entries, removals, commitOptions);
+    const expanded = await expandRemovals(client, at, removals);
+    committed = await commitDraft(client, at, artifact.type, entries, expanded, commitOptions);
   }
   return {
     version: committed.version,
@@ -108,6 +100,45 @@ export async function logArtifact(
     files: committed.version.files,
     hashedFiles: hashedCount,
   };
+}
+
+/** An artifact's content made ready to commit: its blobs uploaded and its manifest entries. */
+export interface StagedContent {
+  entries: ManifestEntry[];
+  /** Paths to remove from a base version (removals of paths not added to the artifact itself). */
+  removals: string[];
+  uploadedBytes: number;
+  uploadedFiles: number;
+  hashedCount: number;
+}
+
+/**
+ * Resolves the artifact, gives http(s) references without a checksum their ETag, hashes the files and
+ * uploads the blobs the server lacks. Nothing of a version exists yet afterwards; committing is the
+ * caller's.
+ */
+export async function stageContent(
+  client: Client,
+  cacheRoot: string,
+  artifact: Artifact,
+  tracker: ProgressTracker,
+): Promise<StagedContent> {
+  const content = await artifact.resolve();
+  const references = await captureReferenceChecksums(content.references);
+  const { hashed, hashedCount } = await hashFiles(content.files, cacheRoot, tracker);
+
+  const blobs = new Map<string, LocalBlob>();
+  for (const file of hashed)
+    blobs.set(file.sha256, { sha256: file.sha256, size: file.stat.size, abs: file.abs });
+  const { uploadedBytes, uploadedFiles } = await uploadBlobs(client, [...blobs.values()], {
+    cacheRoot,
+    tracker,
+  });
+  const entries: ManifestEntry[] = [
+    ...hashed.map((f) => ({ path: f.path, sha256: f.sha256, size: f.stat.size })),
+    ...references,
+  ];
+  return { entries, removals: content.removals, uploadedBytes, uploadedFiles, hashedCount };
 }
 
 /** A removal may name a directory: expand it to the base's paths under it. */
