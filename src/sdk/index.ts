@@ -32,5 +32,6 @@ export type {
   RunView,
   VersionView,
 } from "./types.ts";
+export type { DistributedTarget, UpsertResult } from "./upload/distributed.ts";
 export type { LogOptions, LogResult } from "./upload/log.ts";
 export { ArtifactVersion, type LineageOptions } from "./version.ts";

@@ -9,6 +9,7 @@ import type { Artifact } from "./artifact.ts";
 import { resolveRef, type SdkContext } from "./context.ts";
 import type { ProgressListener } from "./progress.ts";
 import type { RunView, VersionView } from "./types.ts";
+import { finishDistributed, type UpsertResult, upsertDistributed } from "./upload/distributed.ts";
 import { logArtifact } from "./upload/log.ts";
 import { ArtifactVersion } from "./version.ts";
 
@@ -133,6 +134,58 @@ export class Run {
       runId: this.id,
     });
     return new ArtifactVersion(this.#ctx, result.version);
+  }
+
+  /**
+   * Adds the artifact's files and references to a version that several runs build together (W&B's
+   * `upsert_artifact`): blobs are uploaded first, then the entries join the draft shared under
+   * `distributedId`. Nothing is visible until one run calls `finishArtifact` with the same id. A path
+   * another run already added with different content fails with a `path_conflict` CairnError naming it;
+   * the same content again is accepted, so retrying an upsert is safe.
+   *
+   * @example
+   * ```ts
+   * // in each of N workers:
+   * const shard = new Artifact({ name: "embeddings", type: "dataset" }).addDir(`out/shard-${rank}`, { name: `shard-${rank}` });
+   * await run.upsertArtifact(shard, { distributedId: process.env.JOB_ID ?? "embeddings-job" });
+   * ```
+   */
+  async upsertArtifact(
+    artifact: Artifact,
+    options: { distributedId: string; onProgress?: ProgressListener },
+  ): Promise<UpsertResult> {
+    return upsertDistributed(this.#ctx.client, this.#ctx.cacheRoot, artifact, {
+      ...options,
+      project: this.project,
+      runId: this.id,
+    });
+  }
+
+  /**
+   * Commits the version shared under `distributedId` (W&B's `finish_artifact`), after adding this
+   * artifact's own entries if it has any. The version gets the artifact's metadata and description and
+   * is logged by this run; a later upsert with the same id starts the next version.
+   *
+   * @example
+   * ```ts
+   * // in the coordinating process, once every worker has upserted:
+   * const version = await run.finishArtifact(new Artifact({ name: "embeddings", type: "dataset" }), {
+   *   distributedId: process.env.JOB_ID ?? "embeddings-job",
+   *   aliases: ["latest-run"],
+   * });
+   * console.log(version.ref, version.fileCount);
+   * ```
+   */
+  async finishArtifact(
+    artifact: Artifact,
+    options: { distributedId: string; aliases?: string[]; tags?: string[]; onProgress?: ProgressListener },
+  ): Promise<ArtifactVersion> {
+    const { version } = await finishDistributed(this.#ctx.client, this.#ctx.cacheRoot, artifact, {
+      ...options,
+      project: this.project,
+      runId: this.id,
+    });
+    return new ArtifactVersion(this.#ctx, version);
   }
 
   /**
