@@ -226,17 +226,11 @@ export class ArtifactVersion {
    * ```
    */
   async loggedBy(): Promise<RunView | null> {
-    if (!this.runId) return null;
-    const { client } = this.#ctx;
-    const { run } = await client.request<{ run: RunView }>(
-      "GET",
-      client.projectPath(this.project, `/runs/${encodeURIComponent(this.runId)}`, this.team),
-    );
-    return run;
+    return (await this.#runs()).loggedBy;
   }
 
   /**
-   * The runs that used this version as an input.
+   * The runs that used this version as an input, first use first (up to the server's limit of 1000).
    *
    * @example
    * ```ts
@@ -244,15 +238,12 @@ export class ArtifactVersion {
    * ```
    */
   async usedBy(): Promise<RunView[]> {
-    const graph = await this.lineage({ direction: "down", depth: 1 });
-    const runIds = new Set(graph.edges.filter((e) => e.kind === "input").map((e) => e.to));
-    const runs: RunView[] = [];
-    for (const node of graph.nodes) {
-      if (node.kind === "run" && runIds.has(node.id)) {
-        runs.push({ ...node, id: node.runId, status: node.status as RunView["status"] });
-      }
-    }
-    return runs;
+    return (await this.#runs()).usedBy;
+  }
+
+  /** One edge query, not a lineage walk: a walk's node cap would cut a widely used version's list short. */
+  #runs(): Promise<{ loggedBy: RunView | null; usedBy: RunView[] }> {
+    return this.#ctx.client.request("GET", versionPath(this.#ctx.client, this.#at, "/runs"));
   }
 
   /**
