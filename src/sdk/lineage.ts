@@ -3,10 +3,10 @@
  * that may hold cycles) into upstream and downstream trees, each node expanded once.
  */
 import type { Api } from "./api.ts";
-import type { LineageGraph, LineageRunNode, LineageVersionNode } from "./types.ts";
+import type { LineageGraph, LineageNode } from "./types.ts";
 import type { LineageOptions } from "./version.ts";
 
-export type LineageNode = LineageVersionNode | LineageRunNode;
+export type { LineageNode } from "./types.ts";
 
 /**
  * One node of a lineage tree. `repeated` marks a node already expanded elsewhere in the same tree

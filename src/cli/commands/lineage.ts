@@ -69,7 +69,7 @@ export function label(node: LineageNode): string {
     const detail = [node.jobType, node.status].filter(Boolean).join(", ");
     return `run ${node.name}${detail ? ` [${detail}]` : ""}`;
   }
-  const deleted = (node as { deleted?: boolean }).deleted ? " (deleted)" : "";
+  const deleted = node.deleted ? " (deleted)" : "";
   const aliases = node.aliases.length ? ` ${node.aliases.join(",")}` : "";
   return `${node.ref} (${node.type})${aliases}${deleted}`;
 }

@@ -2,6 +2,7 @@
  * @module Writing the artifact object's decisions to the D1 mirror (`artifacts`, `versions`, `aliases`,
  * `lineage_edges`). Every statement is idempotent, so a mirror can be replayed any number of times.
  */
+import { VERSION_COLUMNS, versionValues } from "../db/version-row.ts";
 import type { ArtifactStore } from "./artifact-storage.ts";
 import type { StoredVersion } from "./artifact-types.ts";
 
@@ -97,23 +98,8 @@ function versionStatement(
 ): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT OR REPLACE INTO versions (artifact_id, number, team_id, digest, root, file_count, total_size,
-         metadata, description, tags, run_id, created_at, deleted_at)
+      `INSERT OR REPLACE INTO versions (artifact_id, team_id, ${VERSION_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .bind(
-      artifactId,
-      version.number,
-      teamId,
-      version.digest,
-      JSON.stringify(version.root),
-      version.fileCount,
-      version.totalSize,
-      JSON.stringify(version.metadata),
-      version.description,
-      JSON.stringify(version.tags),
-      version.runId,
-      version.createdAt,
-      version.deletedAt,
-    );
+    .bind(artifactId, teamId, ...versionValues(version));
 }

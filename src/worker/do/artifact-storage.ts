@@ -2,6 +2,7 @@
  * @module The artifact object's own SQLite tables and typed reads over them. Everything here is
  * synchronous (`ctx.storage.sql`), so callers can read, decide and write without an `await` between.
  */
+import { VERSION_COLUMNS, type VersionRow, versionFromRow, versionValues } from "../db/version-row.ts";
 import type { AliasHistoryRow, AliasRow, StoredVersion } from "./artifact-types.ts";
 
 export const SCHEMA = `
@@ -35,18 +36,8 @@ export type MetaKey =
   | "seq"
   | "aliasesDirty";
 
-interface VersionRow extends Record<string, SqlStorageValue> {
-  number: number;
-  digest: string;
-  root: string;
-  file_count: number;
-  total_size: number;
-  metadata: string;
-  description: string;
-  tags: string;
-  run_id: string | null;
-  created_at: number;
-  deleted_at: number | null;
+/** The object's version row: the shared columns plus its dirty mark. */
+interface ObjectVersionRow extends VersionRow, Record<string, SqlStorageValue> {
   dirty: number;
 }
 
@@ -71,40 +62,31 @@ export class ArtifactStore {
   }
 
   version(number: number): StoredVersion | null {
-    const row = this.sql.exec<VersionRow>("SELECT * FROM versions WHERE number = ?", number).toArray()[0];
+    const row = this.sql
+      .exec<ObjectVersionRow>("SELECT * FROM versions WHERE number = ?", number)
+      .toArray()[0];
     return row ? this.toVersion(row) : null;
   }
 
   /** The highest version that is not deleted (what `latest` names). */
   latestLive(): StoredVersion | null {
     const row = this.sql
-      .exec<VersionRow>("SELECT * FROM versions WHERE deleted_at IS NULL ORDER BY number DESC LIMIT 1")
+      .exec<ObjectVersionRow>("SELECT * FROM versions WHERE deleted_at IS NULL ORDER BY number DESC LIMIT 1")
       .toArray()[0];
     return row ? this.toVersion(row) : null;
   }
 
   allVersions(): StoredVersion[] {
     return this.sql
-      .exec<VersionRow>("SELECT * FROM versions ORDER BY number")
+      .exec<ObjectVersionRow>("SELECT * FROM versions ORDER BY number")
       .toArray()
       .map((row) => this.toVersion(row));
   }
 
   insertVersion(version: Omit<StoredVersion, "aliases">, dirty: number): void {
     this.sql.exec(
-      `INSERT INTO versions (number, digest, root, file_count, total_size, metadata, description, tags,
-         run_id, created_at, deleted_at, dirty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      version.number,
-      version.digest,
-      JSON.stringify(version.root),
-      version.fileCount,
-      version.totalSize,
-      JSON.stringify(version.metadata),
-      version.description,
-      JSON.stringify(version.tags),
-      version.runId,
-      version.createdAt,
-      version.deletedAt,
+      `INSERT INTO versions (${VERSION_COLUMNS}, dirty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ...versionValues(version),
       dirty,
     );
   }
@@ -124,7 +106,7 @@ export class ArtifactStore {
 
   dirtyVersions(): { version: StoredVersion; dirty: number }[] {
     return this.sql
-      .exec<VersionRow>("SELECT * FROM versions WHERE dirty != 0 ORDER BY number")
+      .exec<ObjectVersionRow>("SELECT * FROM versions WHERE dirty != 0 ORDER BY number")
       .toArray()
       .map((row) => ({ version: this.toVersion(row), dirty: row.dirty }));
   }
@@ -233,20 +215,7 @@ export class ArtifactStore {
     this.setMeta("aliasesDirty", seq);
   }
 
-  private toVersion(row: VersionRow): StoredVersion {
-    return {
-      number: row.number,
-      digest: row.digest,
-      root: JSON.parse(row.root) as string[],
-      fileCount: row.file_count,
-      totalSize: row.total_size,
-      metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-      description: row.description,
-      tags: JSON.parse(row.tags) as string[],
-      runId: row.run_id,
-      createdAt: row.created_at,
-      deletedAt: row.deleted_at,
-      aliases: this.aliasesOf(row.number),
-    };
+  private toVersion(row: ObjectVersionRow): StoredVersion {
+    return { ...versionFromRow(row), aliases: this.aliasesOf(row.number) };
   }
 }

@@ -4,6 +4,7 @@
  */
 import { MANAGED_ALIASES } from "../../shared/names.ts";
 import { versionNumber } from "../../shared/ref.ts";
+import type { AliasHistoryEntry } from "../../shared/views.ts";
 import type { AliasRow } from "../do/artifact-types.ts";
 import { ApiError } from "../errors.ts";
 import { findArtifact } from "./commit-checks.ts";
@@ -55,7 +56,7 @@ export async function aliasHistory(
   env: Env,
   scope: ArtifactScope,
   alias: string,
-): Promise<{ version: number | null; at: string }[]> {
+): Promise<AliasHistoryEntry[]> {
   await requireKnown(env, scope);
   const rows = await clientOf(env, scope).aliasHistory(alias);
   if (rows.length === 0) throw new ApiError("not_found", `alias '${alias}' not found`);

@@ -1,16 +1,6 @@
 /** @module Listing artifacts of a project from the D1 mirror, with their latest version and aliases. */
+import type { ArtifactView } from "../../shared/views.ts";
 import { ApiError } from "../errors.ts";
-
-export interface ArtifactView {
-  name: string;
-  type: string;
-  description: string;
-  createdAt: string;
-  updatedAt: string;
-  versionCount: number;
-  latest: { version: number; digest: string; size: number; files: number; createdAt: string } | null;
-  aliases: { alias: string; version: number }[];
-}
 
 interface ArtifactRow {
   id: string;

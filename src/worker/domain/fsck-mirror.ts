@@ -3,6 +3,7 @@
  * `latest` on the highest live version, no dangling alias) and D1's mirror of it, row by row.
  */
 import type { FsckKind } from "../../shared/fsck.ts";
+import type { VersionRow } from "../db/version-row.ts";
 import type { ArtifactState, StoredVersion } from "../do/artifact-types.ts";
 
 export interface MirrorRows {
@@ -10,19 +11,9 @@ export interface MirrorRows {
   aliases: { alias: string; version: number }[];
 }
 
-export interface MirrorVersionRow {
-  number: number;
+/** D1's version row, with the team it is filed under. */
+export interface MirrorVersionRow extends VersionRow {
   team_id: string;
-  digest: string;
-  root: string;
-  file_count: number;
-  total_size: number;
-  metadata: string;
-  description: string;
-  tags: string;
-  run_id: string | null;
-  created_at: number;
-  deleted_at: number | null;
 }
 
 export interface Finding {

@@ -3,6 +3,13 @@
  * found, apply the type filter, then hydrate versions and runs in batches. See docs/LINEAGE.md.
  */
 import { formatRef } from "../../shared/ref.ts";
+import type {
+  LineageEdge,
+  LineageGraph,
+  LineageNode,
+  LineageRunNode,
+  LineageVersionNode,
+} from "../../shared/views.ts";
 import { createDb } from "../db/client.ts";
 import {
   type Direction,
@@ -12,51 +19,10 @@ import {
   type WalkedNode,
   walkLineage,
 } from "./lineage-walk.ts";
-import { effectiveStatus, projectNamesOf, type RunStatus, runsById } from "./runs.ts";
+import { effectiveStatus, projectNamesOf, runsById } from "./runs.ts";
 
 /** D1 allows 100 bound parameters per statement. */
 const MAX_PARAMS = 100;
-
-export interface VersionNode {
-  kind: "version";
-  id: string;
-  ref: string;
-  artifact: string;
-  project: string;
-  version: number;
-  type: string;
-  aliases: string[];
-  digest: string;
-  /** ISO 8601 (empty when the version row is gone). */
-  createdAt: string;
-  /** Present (true) when the version was deleted: lineage stays explainable, so it is shown, not hidden. */
-  deleted?: true;
-}
-
-export interface RunNode {
-  kind: "run";
-  id: string;
-  runId: string;
-  name: string;
-  jobType: string;
-  status: RunStatus;
-  project: string;
-}
-
-export type LineageNode = VersionNode | RunNode;
-
-export interface LineageEdge {
-  from: string;
-  to: string;
-  /** input: version → run (the run used it); output: run → version (the run logged it). */
-  kind: "input" | "output";
-}
-
-export interface Lineage {
-  nodes: LineageNode[];
-  edges: LineageEdge[];
-  truncated: boolean;
-}
 
 export interface LineageOptions {
   direction: "up" | "down" | "both";
@@ -70,7 +36,7 @@ export async function lineageOf(
   team: { teamId: string; teamName: string },
   start: { artifactId: string; version: number },
   options: LineageOptions,
-): Promise<Lineage> {
+): Promise<LineageGraph> {
   const directions: Direction[] = options.direction === "both" ? ["up", "down"] : [options.direction];
   const walk = await walkLineage(d1, team.teamId, start, {
     directions,
@@ -183,8 +149,8 @@ export async function hydrateVersions(
   d1: D1Database,
   team: { teamId: string; teamName: string },
   nodes: { artifactId: string; version: number }[],
-): Promise<Map<NodeKey, VersionNode>> {
-  const hydrated = new Map<NodeKey, VersionNode>();
+): Promise<Map<NodeKey, LineageVersionNode>> {
+  const hydrated = new Map<NodeKey, LineageVersionNode>();
   const aliases = new Map<NodeKey, string[]>();
   // Two parameters per version, plus the team: 49 versions per statement.
   for (const batch of chunks(nodes, Math.floor((MAX_PARAMS - 1) / 2))) {
@@ -242,7 +208,7 @@ async function hydrateRuns(
   d1: D1Database,
   teamId: string,
   nodes: WalkedNode[],
-): Promise<Map<NodeKey, RunNode>> {
+): Promise<Map<NodeKey, LineageRunNode>> {
   const db = createDb(d1);
   const rows = await runsById(
     db,
@@ -250,7 +216,7 @@ async function hydrateRuns(
     nodes.map((node) => node.runId),
   );
   const projectNames = await projectNamesOf(db, rows.values());
-  const hydrated = new Map<NodeKey, RunNode>();
+  const hydrated = new Map<NodeKey, LineageRunNode>();
   for (const row of rows.values()) {
     const key = runKey(row.id);
     hydrated.set(key, {

@@ -3,7 +3,9 @@
  * outputs, and a version's `loggedBy` / `usedBy` runs.
  */
 import { parseRef } from "../../shared/ref.ts";
+import type { VersionView } from "../../shared/views.ts";
 import { createDb } from "../db/client.ts";
+import { type VersionRow, versionFromRow } from "../db/version-row.ts";
 import { ApiError } from "../errors.ts";
 import {
   closedConflict,
@@ -14,7 +16,7 @@ import {
   runsById,
   runView,
 } from "./runs.ts";
-import { resolveVersion, type VersionRecord, type VersionView, versionView } from "./versions.ts";
+import { resolveVersion, type VersionRecord, versionView } from "./versions.ts";
 
 export interface RunScope {
   teamId: string;
@@ -70,24 +72,14 @@ export async function useArtifact(
   return versionView(record, scope.teamName);
 }
 
-interface EdgeVersionRow {
+/** A D1 version row with its edge, artifact and project. */
+interface EdgeVersionRow extends VersionRow {
   direction: "input" | "output";
   artifact_id: string;
   artifact_name: string;
   type: string;
   project_id: string;
   project_name: string;
-  number: number;
-  digest: string;
-  root: string;
-  file_count: number;
-  total_size: number;
-  metadata: string;
-  description: string;
-  tags: string;
-  run_id: string | null;
-  created_at: number;
-  deleted_at: number | null;
 }
 
 const EDGE_VERSIONS_SQL = `
@@ -130,17 +122,7 @@ export async function runInputsAndOutputs(
       artifactId: row.artifact_id,
       artifactName: row.artifact_name,
       type: row.type,
-      number: row.number,
-      digest: row.digest,
-      root: parseJson(row.root, []),
-      fileCount: row.file_count,
-      totalSize: row.total_size,
-      metadata: parseJson(row.metadata, {}),
-      description: row.description,
-      tags: parseJson(row.tags, []),
-      runId: row.run_id,
-      createdAt: row.created_at,
-      deletedAt: row.deleted_at,
+      ...versionFromRow(row),
       aliases: row.deleted_at === null ? [...(aliases.get(`${row.artifact_id}:${row.number}`) ?? [])] : [],
     };
     return { ...versionView(record, scope.teamName), ...(row.deleted_at === null ? {} : { deleted: true }) };
@@ -183,12 +165,4 @@ export async function versionRuns(
       return row ? [view(row)] : [];
     }),
   };
-}
-
-function parseJson<T>(text: string, fallback: T): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
 }

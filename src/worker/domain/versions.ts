@@ -8,7 +8,9 @@ import { manifestDigest } from "../../shared/manifest.ts";
 import { NAME_PATTERN } from "../../shared/names.ts";
 import type { LeafMeta } from "../../shared/rechunk.ts";
 import { versionNumber } from "../../shared/ref.ts";
+import type { VersionView } from "../../shared/views.ts";
 import { createDb } from "../db/client.ts";
+import { type VersionRow, versionFromRow } from "../db/version-row.ts";
 import { artifactClient } from "../do/artifact-stub.ts";
 import type { StoredVersion, VersionPatch } from "../do/artifact-types.ts";
 import { ApiError } from "../errors.ts";
@@ -30,22 +32,6 @@ export interface VersionRecord extends StoredVersion {
   artifactId: string;
   artifactName: string;
   type: string;
-}
-
-export interface VersionView {
-  artifact: string;
-  type: string;
-  version: number;
-  ref: string;
-  digest: string;
-  size: number;
-  files: number;
-  aliases: string[];
-  metadata: Record<string, unknown>;
-  description: string;
-  tags: string[];
-  runId: string | null;
-  createdAt: string;
 }
 
 /** The artifact a route names: its project is resolved (404 when unknown), the artifact may not exist. */
@@ -138,19 +124,10 @@ export async function resolveInScope(
   return { ...scope, ...resolved, artifactName: scope.name };
 }
 
-interface MirroredVersionRow {
+/** A D1 version row joined with what the reads here need of its artifact. */
+interface MirroredVersionRow extends VersionRow {
   artifact_id: string;
   type: string;
-  number: number;
-  digest: string;
-  root: string;
-  file_count: number;
-  total_size: number;
-  metadata: string;
-  description: string;
-  tags: string;
-  run_id: string | null;
-  created_at: number;
 }
 
 async function readMirroredVersion(
@@ -179,26 +156,8 @@ async function readMirroredVersion(
     artifactName: scope.name,
     artifactId: row.artifact_id,
     type: row.type,
-    ...storedFromRow(row),
+    ...versionFromRow(row),
     aliases: ((aliasRows?.results ?? []) as { alias: string }[]).map((alias) => alias.alias),
-  };
-}
-
-function storedFromRow(
-  row: Omit<MirroredVersionRow, "artifact_id" | "type">,
-): Omit<StoredVersion, "aliases"> {
-  return {
-    number: row.number,
-    digest: row.digest,
-    root: JSON.parse(row.root) as string[],
-    fileCount: row.file_count,
-    totalSize: row.total_size,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-    description: row.description,
-    tags: JSON.parse(row.tags) as string[],
-    runId: row.run_id,
-    createdAt: row.created_at,
-    deletedAt: null,
   };
 }
 
@@ -306,7 +265,7 @@ export async function listVersions(
     artifactName: scope.name,
     artifactId: artifact.id,
     type: artifact.type,
-    ...storedFromRow(row),
+    ...versionFromRow(row),
     aliases: aliasesOf.get(row.number) ?? [],
   }));
   const last = versions[versions.length - 1];

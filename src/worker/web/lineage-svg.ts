@@ -3,39 +3,18 @@
  * Layered left to right (longest-path layers, barycenter ordering inside a layer); runs are rounded
  * rectangles, versions are hexagons coloured by artifact type; every node is a link; every text escaped.
  */
+import type { LineageEdge, LineageRunNode, LineageVersionNode } from "../../shared/views.ts";
 import { escapeHtml } from "./markdown.ts";
 
-export interface LineageVersionNode {
-  kind: "version";
-  id: string;
-  ref: string;
-  artifact: string;
-  project: string;
-  version: number;
-  type: string;
-  aliases: string[];
-  digest?: string;
-  createdAt?: number | string;
-}
+/**
+ * A node as drawing reads it: whole API nodes fit, and so do version nodes without the fields the
+ * drawing does not show (digest, creation time).
+ */
+export type LineageNode = Omit<LineageVersionNode, "digest" | "createdAt"> | LineageRunNode;
 
-export interface LineageRunNode {
-  kind: "run";
-  id: string;
-  runId: string;
-  name: string;
-  jobType: string;
-  status: string;
-  project: string;
-}
+export type { LineageEdge };
 
-export type LineageNode = LineageVersionNode | LineageRunNode;
-
-export interface LineageEdge {
-  from: string;
-  to: string;
-  kind: "input" | "output";
-}
-
+/** The graph as drawing reads it: the API's graph fits; `truncated` is said by the page, not drawn. */
 export interface LineageGraph {
   nodes: LineageNode[];
   edges: LineageEdge[];

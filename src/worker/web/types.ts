@@ -1,45 +1,13 @@
-/** @module Shapes of the API answers the web pages read (see /work/briefs/api-contract.md and src/shared/api.ts). */
+/**
+ * @module Shapes of the API answers the web pages read that are not shared views: versions, artifacts,
+ * alias history and lineage are typed once, in src/shared/views.ts.
+ */
 
 export interface ProjectView {
   id: string;
   name: string;
   description: string;
   createdAt: number;
-}
-
-export interface VersionSummary {
-  version: number;
-  digest: string;
-  size: number;
-  files: number;
-  createdAt: number | string;
-}
-
-export interface ArtifactSummary {
-  name: string;
-  type: string;
-  description: string;
-  createdAt: number | string;
-  updatedAt: number | string;
-  versionCount: number;
-  latest: VersionSummary | null;
-  aliases: (string | { alias: string; version: number })[];
-}
-
-export interface VersionView {
-  artifact: string;
-  type: string;
-  version: number;
-  ref: string;
-  digest: string;
-  size: number;
-  files: number;
-  aliases: string[];
-  metadata: Record<string, unknown>;
-  description: string;
-  tags: string[];
-  runId: string | null;
-  createdAt: number | string;
 }
 
 export type FileView =
@@ -65,12 +33,6 @@ export interface RunView {
   createdAt?: number | string;
   finishedAt?: number | string | null;
   heartbeatAt?: number | string;
-}
-
-export interface AliasHistoryEntry {
-  /** null: the alias was removed at that moment */
-  version: number | string | null;
-  at: number | string;
 }
 
 export interface DiffChange {

@@ -2,6 +2,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { aliasSchema, VERSION_PATTERN } from "../../../shared/names.ts";
+import type { VersionView } from "../../../shared/views.ts";
 import type { AppEnv } from "../../context.ts";
 import { apiCall, WebApiError } from "../api-client.ts";
 import { CsrfField, formatBytes, formatCount, Notice, Pills, Time } from "../components.tsx";
@@ -9,7 +10,7 @@ import { render, sessionOf } from "../context.ts";
 import { readSessionForm } from "../form.ts";
 import { Layout } from "../layout.tsx";
 import type { WebSession } from "../session.ts";
-import type { DiffView, FileView, VersionView } from "../types.ts";
+import type { DiffView, FileView } from "../types.ts";
 import { type ArtifactAddress, safeBack, urls } from "../urls.ts";
 
 export const artifactPages = new Hono<AppEnv>();

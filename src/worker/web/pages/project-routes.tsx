@@ -1,11 +1,12 @@
 /** @module Team and project pages: the project list, a project's artifacts grouped by type, a run. */
 import { Hono } from "hono";
+import type { ArtifactView, VersionView } from "../../../shared/views.ts";
 import type { AppEnv } from "../../context.ts";
 import { apiCall } from "../api-client.ts";
 import { formatBytes, formatCount, JsonTree, Notice, Pills, Time } from "../components.tsx";
 import { render, sessionOf } from "../context.ts";
 import { Layout } from "../layout.tsx";
-import type { ArtifactSummary, ProjectView, RunView, VersionView } from "../types.ts";
+import type { ProjectView, RunView } from "../types.ts";
 import { refAddress, urls } from "../urls.ts";
 
 export const projectPages = new Hono<AppEnv>();
@@ -52,8 +53,8 @@ projectPages.get("/t/:team", async (c) => {
   );
 });
 
-function aliasNames(aliases: ArtifactSummary["aliases"]): string[] {
-  return aliases.map((a) => (typeof a === "string" ? a : `${a.alias} → v${a.version}`));
+function aliasNames(aliases: ArtifactView["aliases"]): string[] {
+  return aliases.map((a) => `${a.alias} → v${a.version}`);
 }
 
 projectPages.get("/t/:team/:project", async (c) => {
@@ -64,13 +65,13 @@ projectPages.get("/t/:team/:project", async (c) => {
   const base = urls.apiProject(team, project);
   const [projectAnswer, artifactAnswer, runAnswer] = await Promise.all([
     apiCall<{ project: ProjectView }>(c, session.apiKey, "GET", base),
-    apiCall<{ artifacts: ArtifactSummary[] }>(c, session.apiKey, "GET", `${base}/artifacts`),
+    apiCall<{ artifacts: ArtifactView[] }>(c, session.apiKey, "GET", `${base}/artifacts`),
     apiCall<{ runs: RunView[] }>(c, session.apiKey, "GET", `${base}/runs`, { query: { limit: 20 } }).catch(
       () => ({ runs: [] as RunView[] }),
     ),
   ]);
   const artifacts = artifactAnswer.artifacts.filter((a) => q === "" || a.name.toLowerCase().includes(q));
-  const byType = new Map<string, ArtifactSummary[]>();
+  const byType = new Map<string, ArtifactView[]>();
   for (const artifact of artifacts)
     byType.set(artifact.type, [...(byType.get(artifact.type) ?? []), artifact]);
   return render(

@@ -1,11 +1,11 @@
 /** @module The version page: overview, description, metadata, aliases with history, "use it" snippets, files. */
 import { raw } from "hono/html";
+import type { AliasHistoryEntry, VersionView } from "../../../shared/views.ts";
 import { CsrfField, formatBytes, formatCount, JsonTree, Pills, Time } from "../components.tsx";
 import type { FolderScreen } from "../folder-listing.ts";
 import { Layout } from "../layout.tsx";
 import { renderMarkdown } from "../markdown.ts";
 import type { WebSession } from "../session.ts";
-import type { AliasHistoryEntry, VersionView } from "../types.ts";
 import { type ArtifactAddress, urls } from "../urls.ts";
 import { AliasMoveForm, AliasRemoveForm, artifactCrumbs } from "./artifact-routes.tsx";
 
