@@ -103,6 +103,38 @@ describe("POST /api/v1/teams/:team/projects/:project/artifacts/:name/drafts/:dra
     });
   });
 
+  it("should record every contributing run of a distributed draft as a producer of the version", async () => {
+    const t = await newTeam();
+    const runs = `/teams/${t.team}/projects/p/runs`;
+    const shardA = (await call("POST", runs, { key: t.writer, body: { jobType: "shard" }, status: 201 })).run
+      .id;
+    const shardB = (await call("POST", runs, { key: t.writer, body: { jobType: "shard" }, status: 201 })).run
+      .id;
+    const finisher = (await call("POST", runs, { key: t.writer, body: { jobType: "merge" }, status: 201 }))
+      .run.id;
+    const draft = await newDraft(t, { distributedId: "sharded" });
+    await call("POST", `${draftsPath(t)}/${draft.id}/changes`, {
+      key: t.writer,
+      body: { put: refs(2, "a"), runId: shardA },
+    });
+    await call("POST", `${draftsPath(t)}/${draft.id}/changes`, {
+      key: t.writer,
+      body: { put: refs(2, "b"), runId: shardB },
+    });
+    await call("POST", `${draftsPath(t)}/${draft.id}/commit`, {
+      key: t.writer,
+      body: { runId: finisher },
+      status: 201,
+    });
+    for (const runId of [shardA, shardB, finisher]) {
+      const run = await call("GET", `${runs}/${runId}`, { key: t.reader });
+      expect(
+        run.outputs.map((v: { ref: string }) => v.ref),
+        runId,
+      ).toEqual([`${t.team}/p/data:v0`]);
+    }
+  });
+
   it("should answer 409 path_conflict naming the path when runs disagree, and keep the first content", async () => {
     const t = await newTeam();
     const draft = await newDraft(t, { distributedId: "job" });

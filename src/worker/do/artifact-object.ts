@@ -83,7 +83,9 @@ export class ArtifactObject extends DurableObject<Env> {
         created = true;
       }
       for (const alias of input.aliases) if (alias !== LATEST) this.store.moveAlias(alias, number, now);
-      if (input.runId) this.store.addOutputEdge(input.runId, number, now);
+      for (const runId of new Set([input.runId, ...(input.contributingRunIds ?? [])])) {
+        if (runId) this.store.addOutputEdge(runId, number, now);
+      }
       this.store.setMeta("updatedAt", now);
       const version = this.store.version(number);
       if (!version) throw new Error("a committed version must be readable");

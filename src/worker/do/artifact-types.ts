@@ -21,6 +21,8 @@ export interface CommitInput {
   description: string;
   tags: string[];
   runId: string | null;
+  /** Other runs that produced the content (a distributed draft's contributors): output edges too. */
+  contributingRunIds?: string[];
   aliases: string[];
 }
 

@@ -205,7 +205,16 @@ export async function commitDraft(
   const leaves = result.leaves.map((leaf) =>
     "entries" in leaf ? { ...leaf, entryCount: (leaf as LeafPage).entries.length } : leaf,
   );
-  const committed = await commitLeaves(env, scope, draft.type, leaves, options);
+  // Every run that added to a distributed draft produced the version, not only the one finishing it.
+  const contributors = await env.DB.prepare(
+    "SELECT DISTINCT run_id FROM draft_changes WHERE draft_id = ? AND run_id IS NOT NULL",
+  )
+    .bind(draftId)
+    .all<{ run_id: string }>();
+  const committed = await commitLeaves(env, scope, draft.type, leaves, {
+    ...options,
+    contributingRunIds: contributors.results.map((row) => row.run_id),
+  });
   await env.DB.batch([
     env.DB.prepare("DELETE FROM draft_changes WHERE draft_id = ?").bind(draftId),
     env.DB.prepare("DELETE FROM drafts WHERE id = ?").bind(draftId),

@@ -193,7 +193,7 @@ export async function commitLeaves(
   scope: ArtifactScope,
   type: string,
   leaves: readonly LeafMeta[],
-  options: CommitOptions,
+  options: CommitOptions & { contributingRunIds?: string[] },
 ): Promise<{ record: VersionRecord; created: boolean }> {
   const metas = leaves.map(({ digest, firstPath, lastPath, entryCount, bytes }) => ({
     digest,
@@ -220,6 +220,7 @@ export async function commitLeaves(
     description: options.description,
     tags: options.tags,
     runId: options.runId ?? null,
+    contributingRunIds: options.contributingRunIds ?? [],
     aliases: options.aliases,
   });
   return {
