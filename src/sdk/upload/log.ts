@@ -6,6 +6,7 @@ import { DRAFT_CHANGES_MAX } from "../../shared/api.ts";
 import type { ManifestEntry } from "../../shared/manifest.ts";
 import type { Artifact } from "../artifact.ts";
 import type { Client } from "../client.ts";
+import { CairnError } from "../errors.ts";
 import { listFiles, type VersionAddress } from "../listing.ts";
 import { type ProgressListener, ProgressTracker } from "../progress.ts";
 import { captureReferenceChecksums } from "../references.ts";
@@ -13,7 +14,7 @@ import { chunks } from "../retry.ts";
 import type { VersionView } from "../types.ts";
 import { type LocalBlob, uploadBlobs } from "./blobs.ts";
 import { hashFiles } from "./hash-files.ts";
-import { uploadManifest } from "./pages.ts";
+import { planManifest, sendPages } from "./pages.ts";
 
 /**
  * Options of `run.logArtifact` and `cairn put`.
@@ -64,14 +65,16 @@ export async function logArtifact(
 ): Promise<LogResult> {
   const project = options.project ?? client.project;
   const tracker = new ProgressTracker("hashing", options.onProgress);
-  await client.ensureProject(project);
-  const { entries, removals, uploadedBytes, uploadedFiles, hashedCount } = await stageContent(
-    client,
-    cacheRoot,
-    artifact,
-    tracker,
+  // The project check (one round trip) overlaps walking and hashing; it is awaited before anything is
+  // committed. Blob and page calls are team-scoped and do not need it.
+  const projectReady = client.ensureProject(project).then(
+    () => undefined,
+    (error: unknown) => ({ error }),
   );
-  tracker.start("committing", 0, 0);
+  const needProject = async () => {
+    const failure = await projectReady;
+    if (failure) throw failure.error;
+  };
   const commitOptions = {
     aliases: options.aliases ?? [],
     metadata: artifact.metadata,
@@ -79,15 +82,39 @@ export async function logArtifact(
     tags: options.tags ?? [],
     ...(options.runId ? { runId: options.runId } : {}),
   };
-  let committed: { version: VersionView; created: boolean };
+  let committed: { version: VersionView; created: boolean } | undefined;
+  let sent = { uploadedBytes: 0, uploadedFiles: 0 };
+  let hashedCount: number;
   if (options.base === undefined) {
-    const pages = await uploadManifest(client, entries);
-    committed = await client.request("POST", client.artifactPath(project, artifact.name, "/versions"), {
-      type: artifact.type,
-      pages,
-      ...commitOptions,
-    });
+    const hashed = await hashContent(cacheRoot, artifact, tracker);
+    hashedCount = hashed.hashedCount;
+    const plan = await planManifest(client, hashed.entries);
+    const commit = async (): Promise<{ version: VersionView; created: boolean }> => {
+      tracker.start("committing", 0, 0);
+      await needProject();
+      return client.request("POST", client.artifactPath(project, artifact.name, "/versions"), {
+        type: artifact.type,
+        pages: plan.digests,
+        ...commitOptions,
+      });
+    };
+    if (plan.missing.length === 0) {
+      // Every page is stored already: this content was committed before, so its blobs are verified
+      // unless that commit failed. Commit without preparing every blob again (for 10,000 files, ten
+      // round trips); the server still checks every blob (invariant 3) and says blob_missing if not.
+      committed = await commitUnlessBlobsMissing(commit);
+    }
+    if (!committed) {
+      sent = await uploadBlobs(client, hashed.blobs, { cacheRoot, tracker });
+      await sendPages(client, plan.missing);
+      committed = await commit();
+    }
   } else {
+    const { entries, removals, ...staged } = await stageContent(client, cacheRoot, artifact, tracker);
+    sent = staged;
+    hashedCount = staged.hashedCount;
+    tracker.start("committing", 0, 0);
+    await needProject();
     const at = { team: client.team, project, name: artifact.name, selector: options.base };
     const expanded = await expandRemovals(client, at, removals);
     committed = await commitDraft(client, at, artifact.type, entries, expanded, commitOptions);
@@ -95,11 +122,21 @@ export async function logArtifact(
   return {
     version: committed.version,
     created: committed.created,
-    uploadedBytes,
-    uploadedFiles,
+    uploadedBytes: sent.uploadedBytes,
+    uploadedFiles: sent.uploadedFiles,
     files: committed.version.files,
     hashedFiles: hashedCount,
   };
+}
+
+/** Commits, or answers undefined when the server refuses because some blob is not verified. */
+async function commitUnlessBlobsMissing<T>(commit: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await commit();
+  } catch (error) {
+    if (error instanceof CairnError && error.code === "blob_missing") return undefined;
+    throw error;
+  }
 }
 
 /** An artifact's content made ready to commit: its blobs uploaded and its manifest entries. */
@@ -123,22 +160,42 @@ export async function stageContent(
   artifact: Artifact,
   tracker: ProgressTracker,
 ): Promise<StagedContent> {
+  const hashed = await hashContent(cacheRoot, artifact, tracker);
+  const { uploadedBytes, uploadedFiles } = await uploadBlobs(client, hashed.blobs, { cacheRoot, tracker });
+  return {
+    entries: hashed.entries,
+    removals: hashed.removals,
+    uploadedBytes,
+    uploadedFiles,
+    hashedCount: hashed.hashedCount,
+  };
+}
+
+/** An artifact's content hashed: its manifest entries and the local files holding each distinct blob. */
+interface HashedContent {
+  entries: ManifestEntry[];
+  blobs: LocalBlob[];
+  removals: string[];
+  hashedCount: number;
+}
+
+/** Resolves the artifact, gives http(s) references their ETag, and hashes the files (checksum cache). */
+async function hashContent(
+  cacheRoot: string,
+  artifact: Artifact,
+  tracker: ProgressTracker,
+): Promise<HashedContent> {
   const content = await artifact.resolve();
   const references = await captureReferenceChecksums(content.references);
   const { hashed, hashedCount } = await hashFiles(content.files, cacheRoot, tracker);
-
   const blobs = new Map<string, LocalBlob>();
   for (const file of hashed)
     blobs.set(file.sha256, { sha256: file.sha256, size: file.stat.size, abs: file.abs });
-  const { uploadedBytes, uploadedFiles } = await uploadBlobs(client, [...blobs.values()], {
-    cacheRoot,
-    tracker,
-  });
   const entries: ManifestEntry[] = [
     ...hashed.map((f) => ({ path: f.path, sha256: f.sha256, size: f.stat.size })),
     ...references,
   ];
-  return { entries, removals: content.removals, uploadedBytes, uploadedFiles, hashedCount };
+  return { entries, blobs: [...blobs.values()], removals: content.removals, hashedCount };
 }
 
 /** A removal may name a directory: expand it to the base's paths under it. */

@@ -7,8 +7,14 @@ import { chunks } from "../retry.ts";
 /** Keeps one `POST pages` body well under request limits even with long paths. */
 const PAGES_BODY_MAX_BYTES = 8 * 1024 * 1024;
 
-/** Cuts the entries into pages, uploads the ones the server lacks, and returns all page digests in order. */
-export async function uploadManifest(client: Client, entries: ManifestEntry[]): Promise<string[]> {
+/** A manifest cut into pages, and which of them the server does not store yet. */
+export interface ManifestPlan {
+  digests: string[];
+  missing: LeafPage[];
+}
+
+/** Cuts the entries into pages and asks the server which it lacks (one call per 10,000 pages). */
+export async function planManifest(client: Client, entries: ManifestEntry[]): Promise<ManifestPlan> {
   const pages = cutLeafPages(sortEntries([...entries]));
   const missing = new Set<string>();
   for (const batch of chunks(pages, PAGES_PREPARE_MAX)) {
@@ -17,7 +23,11 @@ export async function uploadManifest(client: Client, entries: ManifestEntry[]): 
     });
     for (const digest of result.missing) missing.add(digest);
   }
-  const toSend = pages.filter((p) => missing.delete(p.digest));
+  return { digests: pages.map((p) => p.digest), missing: pages.filter((p) => missing.delete(p.digest)) };
+}
+
+/** Uploads pages, up to 200 (and ~8 MiB) per call. */
+export async function sendPages(client: Client, toSend: LeafPage[]): Promise<void> {
   let batch: LeafPage[] = [];
   let batchBytes = 0;
   const send = async () => {
@@ -37,5 +47,11 @@ export async function uploadManifest(client: Client, entries: ManifestEntry[]): 
     batchBytes += bytes;
   }
   await send();
-  return pages.map((p) => p.digest);
+}
+
+/** Cuts the entries into pages, uploads the ones the server lacks, and returns all page digests in order. */
+export async function uploadManifest(client: Client, entries: ManifestEntry[]): Promise<string[]> {
+  const plan = await planManifest(client, entries);
+  await sendPages(client, plan.missing);
+  return plan.digests;
 }
