@@ -4,7 +4,8 @@
 const [printWarning] = process.listeners("warning");
 process.removeAllListeners("warning");
 process.on("warning", (warning) => {
-  if (warning.name === "ExperimentalWarning" && /type stripping/i.test(warning.message)) return;
+  if (warning.name === "ExperimentalWarning" && /type stripping|stripTypeScriptTypes/i.test(warning.message))
+    return;
   if (printWarning) printWarning(warning);
   else process.stderr.write(`${warning.name}: ${warning.message}\n`);
 });
@@ -30,6 +31,10 @@ if (!process.features.typescript) {
   }
   process.exit(result.status ?? 1);
 }
+
+// Keep stripped sources between runs (see module-cache.js): a third of the start-up otherwise.
+const { registerModuleCache } = await import("./module-cache.js");
+registerModuleCache();
 
 const { main } = await import("../src/cli/index.ts");
 process.exitCode = await main(process.argv.slice(2));
