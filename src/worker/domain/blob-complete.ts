@@ -34,18 +34,31 @@ export async function completeUploads(
     teamId,
     items.map((item) => item.sha256),
   );
-  return mapLimit(items, VERIFY_CONCURRENCY, (item) =>
-    completeOne(deps, teamId, item, rows.get(item.uploadId), existing.get(item.sha256)),
+  const outcomes = await mapLimit(items, VERIFY_CONCURRENCY, (item) =>
+    completeOne(deps, item, rows.get(item.uploadId), existing.get(item.sha256)),
   );
+  // The blob rows of every upload verified by this request are written in one D1 batch: one round trip
+  // instead of one per upload (10,000 small files made 10,000 batches). The batch is atomic, and each
+  // upload's pair of statements keeps its own guard, so the outcome of each is what it was one by one.
+  const verified = outcomes.filter((outcome): outcome is Verified => "verifiedRow" in outcome);
+  const recorded = await recordVerified(deps, teamId, verified);
+  return outcomes.map((outcome) =>
+    "verifiedRow" in outcome ? (recorded.get(outcome) as CompletedBlob) : outcome,
+  );
+}
+
+/** An upload whose stored bytes matched: its blob row is still to be written. */
+interface Verified {
+  verifiedRow: UploadRow;
+  answer: (status: CompletedBlob["status"], message?: string) => CompletedBlob;
 }
 
 async function completeOne(
   deps: Pick<BlobDeps, "db" | "bucket">,
-  teamId: string,
   item: CompleteItem,
   row: UploadRow | undefined,
   existing: VerifiedBlob | undefined,
-): Promise<CompletedBlob> {
+): Promise<CompletedBlob | Verified> {
   const { sha256, uploadId } = item;
   const answer = (status: CompletedBlob["status"], message?: string): CompletedBlob =>
     message === undefined ? { sha256, uploadId, status } : { sha256, uploadId, status, message };
@@ -97,7 +110,7 @@ async function completeOne(
     );
   }
 
-  return recordVerified(deps, teamId, row, answer);
+  return { verifiedRow: row, answer };
 }
 
 /**
@@ -108,11 +121,12 @@ async function completeOne(
 async function recordVerified(
   deps: Pick<BlobDeps, "db" | "bucket">,
   teamId: string,
-  row: UploadRow,
-  answer: (status: CompletedBlob["status"], message?: string) => CompletedBlob,
-): Promise<CompletedBlob> {
+  verified: Verified[],
+): Promise<Map<Verified, CompletedBlob>> {
+  const answers = new Map<Verified, CompletedBlob>();
+  if (verified.length === 0) return answers;
   const now = Date.now();
-  const [inserted, removed] = await deps.db.batch<{ r2_key: string }>([
+  const statements = verified.flatMap(({ verifiedRow: row }) => [
     deps.db
       .prepare(
         "INSERT INTO blobs (team_id, sha256, size, r2_key, verified_at) SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM uploads WHERE id = ?6 AND expires_at > ?5) ON CONFLICT DO NOTHING RETURNING r2_key",
@@ -120,17 +134,28 @@ async function recordVerified(
       .bind(teamId, row.sha256, row.size, row.r2_key, now, row.id),
     deps.db.prepare("DELETE FROM uploads WHERE id = ? AND expires_at > ?").bind(row.id, now),
   ]);
-  if (inserted?.results?.length) return answer("verified");
-  if (removed?.meta.changes) {
-    // Our row was ours to consume, but a concurrent upload of the same content won: drop our object.
-    await discardUpload(deps.bucket, row.r2_key, null);
-    return answer("verified");
-  }
-  // Our row was consumed meanwhile (a concurrent complete of this very upload, whose blob may name
-  // our object) or it expired: touch no object either way.
-  const existing = await verifiedBlobKeys(deps.db, teamId, [row.sha256]);
-  if (existing.has(row.sha256)) return answer("verified");
-  return answer("unknown_upload", expiredMessage(row.id));
+  const results = await deps.db.batch<{ r2_key: string }>(statements);
+  await mapLimit(verified, VERIFY_CONCURRENCY, async (outcome, i) => {
+    const { verifiedRow: row, answer } = outcome;
+    const inserted = results[2 * i];
+    const removed = results[2 * i + 1];
+    if (inserted?.results?.length) {
+      answers.set(outcome, answer("verified"));
+    } else if (removed?.meta.changes) {
+      // Our row was ours to consume, but a concurrent upload of the same content won: drop our object.
+      await discardUpload(deps.bucket, row.r2_key, null);
+      answers.set(outcome, answer("verified"));
+    } else {
+      // Our row was consumed meanwhile (a concurrent complete of this very upload, whose blob may name
+      // our object) or it expired: touch no object either way.
+      const existing = await verifiedBlobKeys(deps.db, teamId, [row.sha256]);
+      answers.set(
+        outcome,
+        existing.has(row.sha256) ? answer("verified") : answer("unknown_upload", expiredMessage(row.id)),
+      );
+    }
+  });
+  return answers;
 }
 
 function expiredMessage(uploadId: string): string {
