@@ -20,5 +20,5 @@ export async function localLimits(ctx: BenchContext): Promise<void> {
   await statWalkLimit(ctx.tree);
   await step(ctx, "limits", "statWalkTree", () => statWalkLimit(ctx.tree));
   await step(ctx, "limits", "statWalkTreeNode", () => nodeStatWalk(ctx.tree));
-  await step(ctx, "limits", "cliStartup", () => cliStartup(ctx.root));
+  await step(ctx, "limits", "cliStartup", () => cliStartup(ctx.root, path.join(ctx.work, "xdg", "startup")));
 }
