@@ -4,6 +4,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/node/**/*.test.ts"],
+    // The JSON report feeds the one-line total that .ci/run prints (scripts/test-summary.ts).
+    reporters: ["default", "json"],
+    outputFile: { json: "test-output/vitest-node.json" },
     globalSetup: ["./test/node/global-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 180_000,

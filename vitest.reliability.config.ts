@@ -5,6 +5,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/reliability/**/*.test.ts"],
+    // The JSON report feeds the one-line total that .ci/run prints (scripts/test-summary.ts).
+    reporters: ["default", "json"],
+    outputFile: { json: "test-output/vitest-reliability.json" },
     fileParallelism: false,
     testTimeout: 60 * 60_000,
     hookTimeout: 5 * 60_000,

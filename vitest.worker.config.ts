@@ -22,6 +22,9 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["test/worker/**/*.test.ts"],
+      // The JSON report feeds the one-line total that .ci/run prints (scripts/test-summary.ts).
+      reporters: ["default", "json"],
+      outputFile: { json: "test-output/vitest-worker.json" },
       setupFiles: ["./test/worker/apply-migrations.ts"],
       testTimeout: 60_000,
     },
