@@ -77,7 +77,14 @@ export const PART_URLS_MAX = 1000;
 
 export const prepareBlobsBody = z.object({
   blobs: z
-    .array(z.object({ sha256: sha256Schema, size: sizeSchema }))
+    .array(
+      z.object({
+        sha256: sha256Schema,
+        size: sizeSchema,
+        /** Resume this open upload (a killed client's own); without it, or if it is gone, a fresh upload. */
+        uploadId: z.string().min(1).max(128).optional(),
+      }),
+    )
     .min(1)
     .max(PREPARE_MAX_BLOBS),
   ttlSeconds: urlTtlSchema.optional(),

@@ -34,7 +34,7 @@ export function keyOfUrl(url: string): { key: string; query: URLSearchParams } {
 export async function prepare(
   team: string,
   key: string,
-  blobs: { sha256: string; size: number }[],
+  blobs: { sha256: string; size: number; uploadId?: string }[],
   extra: Record<string, unknown> = {},
 ): Promise<PreparedBlob[]> {
   const res = await call<{ blobs: PreparedBlob[] }>("POST", `/teams/${team}/blobs/prepare`, {

@@ -99,19 +99,62 @@ describe("POST /api/v1/teams/:team/blobs/prepare", () => {
     });
   });
 
-  it("should resume an open upload: same uploadId, same key, same multipart upload", async () => {
+  it("should resume an open upload when its uploadId is named: same uploadId, key and multipart upload", async () => {
     const t = await newTeam();
     const small = { sha256: "6".repeat(64), size: 10 };
     const big = { sha256: "7".repeat(64), size: 20 * MIB };
     const [s1, b1] = await prepare(t.team, t.writer, [small, big]);
-    const [s2, b2] = await prepare(t.team, t.writer, [small, big]);
+    const [s2, b2] = await prepare(t.team, t.writer, [
+      { ...small, uploadId: asUpload(s1).uploadId },
+      { ...big, uploadId: asMultipart(b1).uploadId },
+    ]);
     expect(asUpload(s2).uploadId).toBe(asUpload(s1).uploadId);
     expect(keyOfUrl(asUpload(s2).url).key).toBe(keyOfUrl(asUpload(s1).url).key);
     const m1 = keyOfUrl(asMultipart(b1).parts[0]?.url ?? "");
     const m2 = keyOfUrl(asMultipart(b2).parts[0]?.url ?? "");
     expect(asMultipart(b2).uploadId).toBe(asMultipart(b1).uploadId);
+    expect(m2.key).toBe(m1.key);
     expect(m2.query.get("uploadId")).toBe(m1.query.get("uploadId"));
     expect(await uploadRowCount(t.team)).toBe(2);
+  });
+
+  it("should give each prepare without an uploadId its own upload and key, never another client's", async () => {
+    const t = await newTeam();
+    const small = { sha256: "6".repeat(64), size: 10 };
+    const big = { sha256: "7".repeat(64), size: 20 * MIB };
+    const [s1, b1] = await prepare(t.team, t.writer, [small, big]);
+    const [s2, b2] = await prepare(t.team, t.writer, [small, big]);
+    expect(asUpload(s2).uploadId).not.toBe(asUpload(s1).uploadId);
+    expect(keyOfUrl(asUpload(s2).url).key).not.toBe(keyOfUrl(asUpload(s1).url).key);
+    const m1 = keyOfUrl(asMultipart(b1).parts[0]?.url ?? "");
+    const m2 = keyOfUrl(asMultipart(b2).parts[0]?.url ?? "");
+    expect(asMultipart(b2).uploadId).not.toBe(asMultipart(b1).uploadId);
+    expect(m2.key).not.toBe(m1.key);
+    expect(m2.query.get("uploadId")).not.toBe(m1.query.get("uploadId"));
+    expect(await uploadRowCount(t.team)).toBe(4);
+  });
+
+  it("should start a fresh upload when the named uploadId is unknown, of other content, or of another team", async () => {
+    const t = await newTeam();
+    const other = await newTeam();
+    const blob = { sha256: "5".repeat(64), size: 10 };
+    const [own] = await prepare(t.team, t.writer, [blob]);
+    const [otherSha] = await prepare(t.team, t.writer, [{ sha256: "4".repeat(64), size: 10 }]);
+    const [otherSize] = await prepare(t.team, t.writer, [{ sha256: blob.sha256, size: 11 }]);
+    const [otherTeam] = await prepare(other.team, other.writer, [blob]);
+    const named = [
+      "no-such-upload",
+      asUpload(otherSha).uploadId,
+      asUpload(otherSize).uploadId,
+      asUpload(otherTeam).uploadId,
+    ];
+    const taken = new Set([asUpload(own).uploadId, ...named]);
+    for (const uploadId of named) {
+      const [plan] = await prepare(t.team, t.writer, [{ ...blob, uploadId }]);
+      expect(taken.has(asUpload(plan).uploadId)).toBe(false);
+      expect(keyOfUrl(asUpload(plan).url).key).toContain(await teamId(t.team));
+      taken.add(asUpload(plan).uploadId);
+    }
   });
 
   it("should honour a shorter ttlSeconds and never exceed the server's", async () => {
@@ -353,29 +396,37 @@ describe("POST /api/v1/teams/:team/blobs/complete", () => {
     ).toMatchObject([{ status: "unknown_upload" }]);
   });
 
-  it("should keep one object when two uploads of the same content complete", async () => {
+  it("should keep one object when two uploads of the same content complete in one request", async () => {
     const t = await newTeam();
     const a = await content(4096);
+    // Two clients that prepared before either verified: each has its own upload and key.
     const [first] = await prepare(t.team, t.writer, [{ sha256: a.sha256, size: a.size }]);
-    // A second upload of the same content, as a concurrent client that prepared before the first verified.
-    const secondId = crypto.randomUUID();
-    const id = await teamId(t.team);
-    const secondKey = `teams/${id}/blobs/${a.sha256.slice(0, 2)}/${a.sha256}/${secondId}`;
-    await env.DB.prepare(
-      "INSERT INTO uploads (id, team_id, sha256, size, r2_key, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-      .bind(secondId, id, a.sha256, a.size, secondKey, Date.now() + 3600_000)
-      .run();
-    await env.BLOBS.put(secondKey, a.bytes);
-    const done = await upload(asUpload(first), a.bytes);
-    const results = await complete(t.team, t.writer, [done, { sha256: a.sha256, uploadId: secondId }]);
+    const [second] = await prepare(t.team, t.writer, [{ sha256: a.sha256, size: a.size }]);
+    const done = await Promise.all([upload(asUpload(first), a.bytes), upload(asUpload(second), a.bytes)]);
+    const results = await complete(t.team, t.writer, done);
     expect(results.map((r) => r.status)).toEqual(["verified", "verified"]);
-    const objects = await Promise.all([
-      env.BLOBS.head(keyOfUrl(asUpload(first).url).key),
-      env.BLOBS.head(secondKey),
-    ]);
-    expect(objects.filter((o) => o !== null)).toHaveLength(1);
+    await expectOneStoredObject(t.team, a.sha256);
     expect(await uploadRowCount(t.team)).toBe(0);
+  });
+
+  it("should verify both of two concurrent multipart uploads of one new blob and keep exactly one object", async () => {
+    const t = await newTeam();
+    const a = await content(9 * MIB);
+    const plans = await Promise.all([
+      prepare(t.team, t.writer, [{ sha256: a.sha256, size: a.size }]),
+      prepare(t.team, t.writer, [{ sha256: a.sha256, size: a.size }]),
+    ]);
+    const [p1, p2] = plans.map(([plan]) => asMultipart(plan));
+    expect(p2?.uploadId).not.toBe(p1?.uploadId);
+    // Both clients send all their parts before either completes: the bug was that they shared one upload.
+    const done = await Promise.all(plans.map(([plan]) => upload(asMultipart(plan), a.bytes)));
+    const results = await Promise.all(done.map((d) => complete(t.team, t.writer, [d])));
+    expect(results.flat().map((r) => r.status)).toEqual(["verified", "verified"]);
+    await expectOneStoredObject(t.team, a.sha256);
+    expect(await uploadRowCount(t.team)).toBe(0);
+    expect(await prepare(t.team, t.writer, [{ sha256: a.sha256, size: a.size }])).toMatchObject([
+      { status: "present" },
+    ]);
   });
 
   it("should reject more than 100 uploads and malformed items", async () => {
@@ -393,3 +444,14 @@ describe("POST /api/v1/teams/:team/blobs/complete", () => {
     }
   });
 });
+
+/** Exactly one object under the blob's prefix, holding its bytes, and the blob row names it. */
+async function expectOneStoredObject(team: string, sha256: string): Promise<void> {
+  const id = await teamId(team);
+  const listed = await env.BLOBS.list({ prefix: `teams/${id}/blobs/${sha256.slice(0, 2)}/${sha256}/` });
+  expect(listed.objects).toHaveLength(1);
+  const row = await env.DB.prepare("SELECT r2_key FROM blobs WHERE team_id = ? AND sha256 = ?")
+    .bind(id, sha256)
+    .first<{ r2_key: string }>();
+  expect(row?.r2_key).toBe(listed.objects[0]?.key);
+}

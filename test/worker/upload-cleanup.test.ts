@@ -220,7 +220,9 @@ describe("POST /api/v1/teams/:team/blobs/prepare", () => {
     const [first] = await prepare(t.team, t.writer, [{ sha256: a.sha256, size: a.size }]);
     await expireAt(asUpload(first).uploadId, 60_000);
 
-    const [again] = await prepare(t.team, t.writer, [{ sha256: a.sha256, size: a.size }]);
+    const [again] = await prepare(t.team, t.writer, [
+      { sha256: a.sha256, size: a.size, uploadId: asUpload(first).uploadId },
+    ]);
 
     expect(asUpload(again).uploadId).toBe(asUpload(first).uploadId);
     const row = await uploadRow(asUpload(first).uploadId);
@@ -233,7 +235,9 @@ describe("POST /api/v1/teams/:team/blobs/prepare", () => {
     const [first] = await prepare(t.team, t.writer, [{ sha256: a.sha256, size: a.size }]);
     await expireAt(asUpload(first).uploadId, -1000);
 
-    const [again] = await prepare(t.team, t.writer, [{ sha256: a.sha256, size: a.size }]);
+    const [again] = await prepare(t.team, t.writer, [
+      { sha256: a.sha256, size: a.size, uploadId: asUpload(first).uploadId },
+    ]);
 
     expect(asUpload(again).uploadId).not.toBe(asUpload(first).uploadId);
     expect((await uploadRow(asUpload(first).uploadId))?.expires_at).toBeLessThan(Date.now());

@@ -1,6 +1,8 @@
 /**
  * @module `prepare`: for each blob a client wants to send, say it is present, or hand out an upload
- * (one presigned PUT, or a multipart plan with presigned part URLs). Open uploads are resumed.
+ * (one presigned PUT, or a multipart plan with presigned part URLs). An open upload is resumed only for the
+ * client that names its uploadId: two clients sending the same content each get their own upload and key,
+ * and `complete` keeps the first one verified (blob-complete.ts).
  */
 import { PART_URLS_MAX, type PreparedBlob, SINGLE_PUT_MAX_BYTES } from "../../shared/api.ts";
 import { ApiError, notFound } from "../errors.ts";
@@ -9,10 +11,9 @@ import { type PresignContext, presign, presignTtlSeconds } from "../storage/pres
 import {
   extendUploads,
   findUpload,
-  openUploads,
+  findUploads,
   planParts,
   type UploadRow,
-  uploadIdentity,
   verifiedBlobKeys,
 } from "./blobs.ts";
 import { mapLimit } from "./map-limit.ts";
@@ -33,7 +34,7 @@ export interface BlobDeps {
 export async function prepareBlobs(
   deps: BlobDeps,
   teamId: string,
-  items: { sha256: string; size: number }[],
+  items: { sha256: string; size: number; uploadId?: string }[],
   ttlSeconds?: number,
 ): Promise<PreparedBlob[]> {
   const sizes = declaredSizes(items);
@@ -52,26 +53,21 @@ export async function prepareBlobs(
 
   const now = Date.now();
   const missing = shas.filter((sha) => !verified.has(sha));
-  const open = await openUploads(deps.db, teamId, missing, now);
-  const reusable = missing.flatMap((sha256) => {
-    const row = open.get(uploadIdentity(sha256, sizes.get(sha256) ?? 0));
-    return row ? [row] : [];
-  });
+  const reusable = await namedOpenUploads(deps.db, teamId, items, new Set(missing), now);
   // A resumed upload gets a full lifetime again, so a slow client is not cut off mid-way.
   const expiresAt = now + UPLOAD_TTL_MS;
   const extended = await extendUploads(
     deps.db,
-    reusable.map((row) => row.id),
+    [...reusable.values()].map((row) => row.id),
     now,
     expiresAt,
   );
   const uploads = new Map<string, UploadRow>();
   const toCreate: { sha256: string; size: number }[] = [];
   for (const sha256 of missing) {
-    const size = sizes.get(sha256) ?? 0;
-    const row = open.get(uploadIdentity(sha256, size));
+    const row = reusable.get(sha256);
     if (row && extended.has(row.id)) uploads.set(sha256, { ...row, expires_at: expiresAt });
-    else toCreate.push({ sha256, size });
+    else toCreate.push({ sha256, size: sizes.get(sha256) ?? 0 });
   }
   for (const row of await createUploads(deps, teamId, toCreate, now)) uploads.set(row.sha256, row);
 
@@ -129,6 +125,34 @@ export async function signPartUrls(
     parts: signed.map(({ partNumber, url }) => ({ partNumber, url })),
     expiresAt: signed[0]?.expiresAt ?? new Date(Date.now() + ttl * 1000).toISOString(),
   };
+}
+
+/**
+ * The open uploads the client names (by uploadId) for blobs still missing, by sha256. A name that is
+ * unknown, of another team, expired, or of other content (sha256 or size) is ignored: that blob gets a
+ * fresh upload. Never an upload the client did not name, so concurrent clients never share one.
+ */
+async function namedOpenUploads(
+  db: D1Database,
+  teamId: string,
+  items: { sha256: string; size: number; uploadId?: string }[],
+  missing: Set<string>,
+  now: number,
+): Promise<Map<string, UploadRow>> {
+  const named = items.filter((item) => item.uploadId !== undefined && missing.has(item.sha256));
+  if (named.length === 0) return new Map();
+  const rows = await findUploads(
+    db,
+    teamId,
+    named.map((item) => item.uploadId ?? ""),
+  );
+  const reusable = new Map<string, UploadRow>();
+  for (const { sha256, size, uploadId } of named) {
+    const row = rows.get(uploadId ?? "");
+    if (reusable.has(sha256) || !row) continue;
+    if (row.sha256 === sha256 && row.size === size && row.expires_at > now) reusable.set(sha256, row);
+  }
+  return reusable;
 }
 
 /** One size per sha in a request; the same sha twice with two sizes is a client bug. */

@@ -61,30 +61,10 @@ export async function verifiedBlobKeys(
   return found;
 }
 
-/** Unexpired uploads of these shas, newest first per (sha256, size): the ones prepare resumes. */
-export async function openUploads(
-  db: D1Database,
-  teamId: string,
-  sha256s: string[],
-  now: number,
-): Promise<Map<string, UploadRow>> {
-  const statement = db.prepare(
-    "SELECT * FROM uploads WHERE team_id = ?2 AND expires_at > ?3 AND sha256 IN (SELECT value FROM json_each(?1)) ORDER BY created_at DESC",
-  );
-  const open = new Map<string, UploadRow>();
-  for (const chunk of chunks([...new Set(sha256s)], SHAS_PER_STATEMENT)) {
-    const { results } = await statement.bind(JSON.stringify(chunk), teamId, now).all<UploadRow>();
-    for (const row of results) {
-      const key = uploadIdentity(row.sha256, row.size);
-      if (!open.has(key)) open.set(key, row);
-    }
-  }
-  return open;
-}
-
 /**
- * Moves the expiry of uploads prepare resumes to `expiresAt`, but only of those still unexpired at
- * `now`: one the cleanup may already be discarding is never revived. Returns the ids extended.
+ * Moves the expiry of the uploads prepare resumes (named by their client) to `expiresAt`, but only of
+ * those still unexpired at `now`: one the cleanup may already be discarding is never revived. Returns
+ * the ids extended.
  */
 export async function extendUploads(
   db: D1Database,
@@ -101,10 +81,6 @@ export async function extendUploads(
     for (const row of results) extended.add(row.id);
   }
   return extended;
-}
-
-export function uploadIdentity(sha256: string, size: number): string {
-  return `${sha256}:${size}`;
 }
 
 /** The team's upload with this id, expired or not, or null (another team's upload is null too). */
