@@ -1,7 +1,7 @@
 /**
  * @module Multipart upload of one large blob with a resume file (`$XDG_CACHE_HOME/cairn/uploads/<sha256>.json`,
- * `{uploadId, partSize, etags}`): a killed upload continues with the parts it already sent, because the
- * server hands out the same uploadId while the upload is open and R2 keeps the parts.
+ * `{uploadId, partSize, etags}`): a killed upload continues with the parts it already sent, because prepare
+ * names the recorded uploadId (the server resumes only an upload its client names) and R2 keeps the parts.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -26,6 +26,17 @@ interface ResumeState {
 
 export function resumeFile(cacheRoot: string, sha256: string): string {
   return path.join(cacheRoot, "uploads", `${sha256}.json`);
+}
+
+/** The uploadId a killed upload of this blob recorded, to name in prepare so that very upload is resumed. */
+export async function resumedUploadId(cacheRoot: string, sha256: string): Promise<string | undefined> {
+  const raw = await readJsonIfPresent(resumeFile(cacheRoot, sha256));
+  return isRecord(raw) &&
+    typeof raw.uploadId === "string" &&
+    raw.uploadId.length >= 1 &&
+    raw.uploadId.length <= 128
+    ? raw.uploadId
+    : undefined;
 }
 
 async function loadResume(file: string, plan: MultipartPlan): Promise<Record<string, string>> {
