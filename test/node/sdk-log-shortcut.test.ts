@@ -1,8 +1,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Api, Artifact } from "../../src/sdk/index.ts";
 import { hashFile } from "../../src/sdk/checksum-cache.ts";
 import { Client } from "../../src/sdk/client.ts";
+import { Api, Artifact } from "../../src/sdk/index.ts";
 import { planManifest, sendPages } from "../../src/sdk/upload/pages.ts";
 import { cairnEnv, writeTree } from "./support/cairn-env.ts";
 
