@@ -150,6 +150,46 @@ describe("POST /t/:team/:project/:artifact/-/aliases (web writer actions)", () =
     expect(await stale.text()).toContain("changed since this page was loaded");
   });
 
+  it("should add an alias only if it does not exist yet, and offer to move one created meanwhile", async () => {
+    const t = await newTeam("wp");
+    await seedPipeline(t);
+    const { cookie } = await signIn(t.writer, t.team);
+    const here = `/t/${t.team}/p/raw/v1`;
+    const page = await (await web("GET", here, { cookie })).text();
+    const csrf = hiddenCsrf(page);
+    expect(page).toContain('name="ifVersion" value="none"');
+    const add = (alias: string) =>
+      web("POST", `/t/${t.team}/p/raw/-/aliases`, {
+        cookie,
+        form: { _csrf: csrf, action: "set", alias, version: "v1", ifVersion: "none", back: here },
+      });
+    const fresh = await add("silver");
+    expect(fresh.status).toBe(303);
+    expect(fresh.headers.get("location")).toBe(here);
+    // Someone else creates "gold" → v0 after the page was drawn; the page's add form must not move it.
+    await call("PUT", `${artifactsPath(t, "raw")}/aliases/gold`, { key: t.writer, body: { version: "v0" } });
+    const conflict = await add("gold");
+    expect(conflict.status).toBe(409);
+    expect(conflict.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await conflict.text();
+    expect(html).toContain("Alias not added");
+    expect(html).toContain("already exists");
+    expect(html).toContain(`href="/t/${t.team}/p/raw#aliases"`);
+    // The offered move is itself a compare-and-swap on where the alias is now.
+    expect(html).toContain('name="ifVersion" value="v0"');
+    expect(html).toContain('name="version" value="v1"');
+    let aliases = await call("GET", `${artifactsPath(t, "raw")}/aliases`, { key: t.reader });
+    expect(JSON.stringify(aliases)).toMatch(/"alias":"gold","version":0/);
+    expect(JSON.stringify(aliases)).toMatch(/"alias":"silver","version":1/);
+    const moved = await web("POST", `/t/${t.team}/p/raw/-/aliases`, {
+      cookie,
+      form: { _csrf: csrf, action: "set", alias: "gold", version: "v1", ifVersion: "v0", back: here },
+    });
+    expect(moved.status).toBe(303);
+    aliases = await call("GET", `${artifactsPath(t, "raw")}/aliases`, { key: t.reader });
+    expect(JSON.stringify(aliases)).toMatch(/"alias":"gold","version":1/);
+  });
+
   it("should edit the description and delete a version after confirmation", async () => {
     const t = await newTeam("wp");
     await seedPipeline(t);

@@ -126,6 +126,35 @@ describe("GET /t/:team (web pages)", () => {
     }
   });
 
+  it("should answer unknown web paths with the HTML 404 page and unknown API paths with JSON", async () => {
+    const t = await newTeam("w");
+    const { cookie } = await signIn(t.writer, t.team);
+    const unknown = ["/t", "/t/", "/nope", "/static/nope.css"];
+    const cases = [
+      ...unknown.map((path) => ({ path, cookie: undefined })),
+      ...[...unknown, `/t/${t.team}/p/a/v0/x/y/z`].map((path) => ({ path, cookie })),
+    ];
+    for (const { path, cookie } of cases) {
+      const res = await web("GET", path, { cookie });
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get("content-type"), path).toMatch(/^text\/html/);
+      expect(res.headers.get("content-security-policy"), path).toContain("default-src 'self'");
+      expect(await res.text(), path).toContain("Not found");
+    }
+    const api = await web("GET", "/api/v1/nope", { headers: { authorization: `Bearer ${t.reader}` } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(api.headers.get("content-security-policy")).toBeNull();
+    expect(await api.json()).toMatchObject({
+      error: { code: "not_found", message: "no route for GET /api/v1/nope" },
+    });
+    // Without a key the API's own 401 answers first, still JSON.
+    const anonymous = await web("GET", "/api/v1/nope");
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await anonymous.json()).toMatchObject({ error: { code: "unauthorized" } });
+  });
+
   it("should serve the stylesheet and script with a long cache under their hashed URL", async () => {
     const css = await web("GET", CSS_PATH);
     expect(css.status).toBe(200);

@@ -3,6 +3,7 @@
  * for team pages (`/t/:team/...`), HTML error pages, and the page routers.
  */
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import { codeToStatus } from "../../shared/errors.ts";
 import type { AppEnv } from "../context.ts";
 import { createDb } from "../db/client.ts";
@@ -10,7 +11,7 @@ import { findActiveKey } from "../domain/teams.ts";
 import { ApiError } from "../errors.ts";
 import { WebApiError } from "./api-client.ts";
 import { type PageStatus, peekSession, rememberSession, render } from "./context.ts";
-import { readFormFields } from "./form.ts";
+import { readFormFields, readSessionForm } from "./form.ts";
 import { artifactPages } from "./pages/artifact-routes.tsx";
 import { ErrorPage } from "./pages/errors.tsx";
 import { LoginPage } from "./pages/login.tsx";
@@ -19,7 +20,6 @@ import { versionPages } from "./pages/version-routes.tsx";
 import { JS, JS_HASH } from "./script.ts";
 import {
   CSRF_FIELD,
-  csrfMatches,
   endSession,
   LOGIN_CSRF_COOKIE,
   loginCsrf,
@@ -35,14 +35,19 @@ export const webRoutes = new Hono<AppEnv>();
 
 const LONG_CACHE = "public, max-age=31536000, immutable";
 
-for (const path of ["/", "/login", "/logout", "/t", "/t/*"]) {
-  webRoutes.use(path, securityHeaders);
-  webRoutes.use(path, async (c, next) => {
-    const started = performance.now();
-    await next();
-    c.header("server-timing", `app;dur=${(performance.now() - started).toFixed(1)}`, { append: true });
-  });
+/** `/api` and everything under it belong to the API, whose errors stay JSON; every other path is the web UI's. */
+function isApiPath(path: string): boolean {
+  return path === "/api" || path.startsWith("/api/");
 }
+
+// Mounted at `/`, these also see API requests that no API route answered: those pass through untouched.
+webRoutes.use("*", (c, next) => (isApiPath(c.req.path) ? next() : securityHeaders(c, next)));
+webRoutes.use("*", async (c, next) => {
+  if (isApiPath(c.req.path)) return next();
+  const started = performance.now();
+  await next();
+  c.header("server-timing", `app;dur=${(performance.now() - started).toFixed(1)}`, { append: true });
+});
 
 function asset(body: string, type: string, hash: string) {
   return (c: Context<AppEnv>) =>
@@ -95,16 +100,8 @@ webRoutes.post("/login", async (c) => {
 
 webRoutes.post("/logout", async (c) => {
   const session = await readSession(c);
-  if (session) {
-    if (!originAllowed(c)) throw new ApiError("forbidden", "cross-origin form posts are refused");
-    const fields = await readFormFields(c);
-    if (!csrfMatches(session, fields[CSRF_FIELD])) {
-      throw new ApiError(
-        "forbidden",
-        "the form's security token is missing or stale; reload the page and retry",
-      );
-    }
-  }
+  // Signing out of a live session is a write like any other: same origin and CSRF checks.
+  if (session) await readSessionForm(c, session, z.object({}));
   endSession(c);
   return c.redirect("/login", 303);
 });
@@ -131,7 +128,10 @@ webRoutes.route("/", projectPages);
 webRoutes.route("/", versionPages);
 webRoutes.route("/", artifactPages);
 
-webRoutes.all("/t/*", () => {
+// Whatever the pages did not answer is the HTML 404 page (`/t`, `/t/`, `/nope`…); unknown API paths fall
+// through to the app's JSON 404.
+webRoutes.all("*", (c, next) => {
+  if (isApiPath(c.req.path)) return next();
   throw new ApiError("not_found", "page not found");
 });
 

@@ -1,7 +1,7 @@
 /** @module Artifact pages: versions (paged) with aliases and their management, and the diff of two versions. */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { aliasSchema, VERSION_PATTERN } from "../../../shared/names.ts";
+import { aliasSchema, MANAGED_ALIASES, VERSION_PATTERN } from "../../../shared/names.ts";
 import type { VersionView } from "../../../shared/views.ts";
 import type { AppEnv } from "../../context.ts";
 import { apiCall, WebApiError } from "../api-client.ts";
@@ -200,7 +200,7 @@ artifactPages.get("/t/:team/:project/:artifact", async (c) => {
           </a>
         </p>
       ) : null}
-      <h2>Aliases</h2>
+      <h2 id="aliases">Aliases</h2>
       <div class="table-wrap">
         <table>
           <thead>
@@ -260,6 +260,69 @@ const aliasForm = z.object({
   back: z.string().max(2048).optional(),
 });
 
+/** The version an alias conflict says the alias points at now (`details.current`), null when it is gone. */
+function conflictCurrent(err: WebApiError): number | null {
+  const current = (err.details as { current?: unknown } | undefined)?.current;
+  return typeof current === "string" && /^v\d+$/.test(current) ? Number(current.slice(1)) : null;
+}
+
+/**
+ * A refused compare-and-swap: the alias is not where the page said (moved, removed, or, for "Add alias",
+ * created meanwhile by someone else). Nothing changed; offer to move it from where it is now.
+ */
+function AliasConflictPage(props: {
+  session: WebSession;
+  address: ArtifactAddress;
+  form: z.output<typeof aliasForm>;
+  back: string;
+  error: WebApiError;
+}) {
+  const { session, address: a, form, back, error } = props;
+  const adding = form.ifVersion === "none";
+  const current = conflictCurrent(error);
+  const target = form.version ? Number(form.version.slice(1)) : undefined;
+  const canMove = current !== null && target !== undefined && !MANAGED_ALIASES.has(form.alias);
+  return (
+    <Layout title="Alias conflict" session={session} crumbs={artifactCrumbs(a, { label: "aliases" })}>
+      <h1>{adding ? "Alias not added" : "Alias not moved"}</h1>
+      <Notice kind="error">
+        <strong>Conflict:</strong>{" "}
+        {adding ? (
+          <>
+            the alias <strong>{form.alias}</strong> already exists: someone created it since this page was
+            loaded.
+          </>
+        ) : (
+          <>
+            the alias <strong>{form.alias}</strong> changed since this page was loaded (you saw it at{" "}
+            {form.ifVersion || "no version"}).
+          </>
+        )}{" "}
+        Nothing was changed. {error.message}
+      </Notice>
+      {canMove ? (
+        <div class="toolbar">
+          <AliasMoveForm
+            session={session}
+            address={a}
+            alias={form.alias}
+            current={current}
+            target={target}
+            back={back}
+          />
+          <span class="muted">
+            moves <strong>{form.alias}</strong> from v{current} to v{target}
+          </span>
+        </div>
+      ) : null}
+      <p>
+        <a href={back}>Reload the page</a> to see where it points now, or{" "}
+        <a href={`${urls.artifact(a)}#aliases`}>move it from the artifact's alias list</a>.
+      </p>
+    </Layout>
+  );
+}
+
 artifactPages.post("/t/:team/:project/:artifact/-/aliases", async (c) => {
   const session = sessionOf(c);
   const a = addressOf(c);
@@ -277,17 +340,7 @@ artifactPages.post("/t/:team/:project/:artifact/-/aliases", async (c) => {
     if (err instanceof WebApiError && err.code === "alias_conflict") {
       return render(
         c,
-        <Layout title="Alias conflict" session={session} crumbs={artifactCrumbs(a, { label: "aliases" })}>
-          <h1>Alias not moved</h1>
-          <Notice kind="error">
-            <strong>Conflict:</strong> the alias <strong>{form.alias}</strong> changed since this page was
-            loaded (you saw it at {form.ifVersion === "none" ? "no version" : form.ifVersion}). Nothing was
-            changed. {err.message}
-          </Notice>
-          <p>
-            <a href={back}>Reload the page</a> to see where it points now, then decide again.
-          </p>
-        </Layout>,
+        <AliasConflictPage session={session} address={a} form={form} back={back} error={err} />,
         409,
       );
     }

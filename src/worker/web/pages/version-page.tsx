@@ -229,8 +229,12 @@ export function VersionPage(props: VersionPageProps) {
       </ul>
       {writer ? (
         <div class="toolbar">
-          <AliasMoveForm session={session} address={a} current={undefined} target={v.version} back={here} />
-          <span class="muted">adds the alias here, or moves it here from another version</span>
+          {/* current={null}: the alias must not exist yet; one created meanwhile is a conflict, not a move. */}
+          <AliasMoveForm session={session} address={a} current={null} target={v.version} back={here} />
+          <span class="muted">
+            adds a new alias here; to move an existing one, use the{" "}
+            <a href={`${urls.artifact(a)}#aliases`}>artifact's alias list</a>
+          </span>
         </div>
       ) : null}
       <h2>Use it</h2>
