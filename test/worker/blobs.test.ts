@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PART_SIZE, MAX_PARTS, type PreparedBlob } from "../../src/shared/api.ts";
 import { MAX_BLOB_SIZE } from "../../src/shared/names.ts";
-import { complete, content, keyOfUrl, prepare, teamId, upload, uploadRowCount } from "./blob-helpers.ts";
+import {
+  complete,
+  content,
+  keyOfUrl,
+  prepare,
+  sha256Hex,
+  teamId,
+  upload,
+  uploadRowCount,
+} from "./blob-helpers.ts";
 import { api, call, env, newTeam } from "./helpers.ts";
 
 const MIB = 1024 * 1024;
@@ -334,6 +343,47 @@ describe("POST /api/v1/teams/:team/blobs/complete", () => {
     ]);
     const stored = await env.BLOBS.get(keyOfUrl(asUpload(again).url).key);
     expect(new Uint8Array((await stored?.arrayBuffer()) ?? new ArrayBuffer(0))).toEqual(honest.bytes);
+  });
+
+  it("should refuse a multipart object whose last bytes differ, delete it and keep the blob absent", async () => {
+    const t = await newTeam();
+    // Beyond 32 MiB and 3 parts, so a read in pieces (ranges, parts) would have to reach the very end.
+    const a = await content(33 * MIB);
+    const plan = asMultipart((await prepare(t.team, t.writer, [{ sha256: a.sha256, size: a.size }]))[0]);
+    const late = a.bytes.slice();
+    late[late.length - 1] = (late[late.length - 1] ?? 0) ^ 0xff;
+    const lateSha256 = await sha256Hex(late);
+    const done = await upload(plan, late);
+    expect(done.parts).toHaveLength(3);
+    expect(await complete(t.team, t.writer, [done])).toMatchObject([
+      { status: "digest_mismatch", message: expect.stringContaining(lateSha256) },
+    ]);
+    expect(await env.BLOBS.head(keyOfUrl(plan.parts[0]?.url ?? "").key)).toBeNull();
+    expect(await uploadRowCount(t.team)).toBe(0);
+    expect(await prepare(t.team, t.writer, [{ sha256: a.sha256, size: a.size }])).toMatchObject([
+      { status: "multipart" },
+    ]);
+  });
+
+  it("should refuse a multipart object whose parts were sent in the wrong order", async () => {
+    const t = await newTeam();
+    const a = await content(33 * MIB);
+    const plan = asMultipart((await prepare(t.team, t.writer, [{ sha256: a.sha256, size: a.size }]))[0]);
+    // Parts 1 and 2 swapped: same size, same bytes, only their order differs from the declared content.
+    const first = a.bytes.subarray(0, plan.partSize);
+    const second = a.bytes.subarray(plan.partSize, 2 * plan.partSize);
+    const swapped = new Uint8Array(a.size);
+    swapped.set(second, 0);
+    swapped.set(first, plan.partSize);
+    swapped.set(a.bytes.subarray(2 * plan.partSize), 2 * plan.partSize);
+    const swappedSha256 = await sha256Hex(swapped);
+    expect(swappedSha256).not.toBe(a.sha256);
+    const done = await upload(plan, swapped);
+    expect(await complete(t.team, t.writer, [done])).toMatchObject([
+      { status: "digest_mismatch", message: expect.stringContaining(swappedSha256) },
+    ]);
+    expect(await env.BLOBS.head(keyOfUrl(plan.parts[0]?.url ?? "").key)).toBeNull();
+    expect(await uploadRowCount(t.team)).toBe(0);
   });
 
   it("should delete bytes of the wrong size and say so", async () => {
