@@ -40,6 +40,7 @@ CREATE TABLE `blobs` (
 	`sha256` text NOT NULL,
 	`size` integer NOT NULL,
 	`r2_key` text NOT NULL,
+	`etag` text NOT NULL,
 	`verified_at` integer NOT NULL,
 	PRIMARY KEY(`team_id`, `sha256`)
 );

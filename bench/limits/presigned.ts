@@ -14,7 +14,14 @@ import { mapLimit, mbPerSecond, round, timed } from "../lib/timing.ts";
 
 type Prepared =
   | { sha256: string; size: number; status: "present" }
-  | { sha256: string; size: number; status: "upload"; uploadId: string; url: string }
+  | {
+      sha256: string;
+      size: number;
+      status: "upload";
+      uploadId: string;
+      url: string;
+      headers?: Record<string, string>;
+    }
   | {
       sha256: string;
       size: number;
@@ -54,11 +61,17 @@ async function prepare(server: BenchServer, blobs: { sha256: string; size: numbe
   return answer.blobs;
 }
 
-async function putOrThrow(url: string, body: BodyInit, length: number): Promise<void> {
+async function putOrThrow(
+  url: string,
+  body: BodyInit,
+  length: number,
+  headers: Record<string, string> = {},
+): Promise<void> {
   const response = await fetch(url, {
     method: "PUT",
     body,
-    headers: { "content-length": String(length) },
+    // The headers signed into the URL (a single PUT's if-none-match: *) must be sent.
+    headers: { ...headers, "content-length": String(length) },
     duplex: "half",
   } as RequestInit);
   await response.arrayBuffer();
@@ -115,7 +128,7 @@ export async function rawSinglePuts(
       await mapLimit(plans, concurrency, async (plan, i) => {
         if (plan.status !== "upload") throw new Error(`expected a single-PUT plan, got ${plan.status}`);
         const bytes = readFileSync(path.join(dir, batch[i] as string));
-        await putOrThrow(plan.url, bytes, bytes.length);
+        await putOrThrow(plan.url, bytes, bytes.length, plan.headers);
       });
     }
   });
@@ -133,6 +146,8 @@ export interface UrlToGet {
   path: string;
   url: string;
   size: number;
+  /** Signed into the URL (if-match on the verified object): must be sent. */
+  headers: Record<string, string>;
 }
 
 /** GETs presigned URLs `concurrency` at a time, streaming each body to a file under `targetDir` (no hashing). */
@@ -146,7 +161,7 @@ export async function rawGets(
     mapLimit(files, concurrency, async (file) => {
       const target = path.join(targetDir, file.path);
       mkdirSync(path.dirname(target), { recursive: true });
-      const response = await fetch(file.url);
+      const response = await fetch(file.url, { headers: file.headers });
       if (!response.ok || !response.body) throw new Error(`raw GET answered ${response.status}`);
       await pipeline(Readable.fromWeb(response.body as never), createWriteStream(target));
       bytes += file.size;
@@ -164,14 +179,15 @@ export async function downloadUrls(
 ): Promise<UrlToGet[]> {
   const urls: UrlToGet[] = [];
   for (let offset = 0; offset < paths.length; offset += 1000) {
-    const answer = await callJson<{ files: { path: string; url?: string; size?: number }[] }>(
-      server,
-      "POST",
-      `${artifactPath}/versions/${version}/download-urls`,
-      { paths: paths.slice(offset, offset + 1000) },
-    );
+    const answer = await callJson<{
+      files: { path: string; url?: string; size?: number; headers?: Record<string, string> }[];
+    }>(server, "POST", `${artifactPath}/versions/${version}/download-urls`, {
+      paths: paths.slice(offset, offset + 1000),
+    });
     for (const file of answer.files) {
-      if (file.url) urls.push({ path: file.path, url: file.url, size: file.size ?? 0 });
+      if (file.url) {
+        urls.push({ path: file.path, url: file.url, size: file.size ?? 0, headers: file.headers ?? {} });
+      }
     }
   }
   return urls;

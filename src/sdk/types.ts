@@ -53,5 +53,13 @@ export type PrepareBlobResult = PreparedBlob;
 export type CompleteResult = CompletedBlob;
 
 export type DownloadUrl =
-  | { path: string; sha256: string; size: number; url: string; expiresAt: string }
+  | {
+      path: string;
+      sha256: string;
+      size: number;
+      url: string;
+      expiresAt: string;
+      /** Signed into the URL (an `if-match` on the verified object): must be sent with the GET. */
+      headers?: Record<string, string>;
+    }
   | { path: string; ref: string; checksum?: string; size?: number };

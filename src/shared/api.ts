@@ -98,7 +98,16 @@ export const blobPartUrlsBody = z.object({
 /** One answer of `POST /blobs/prepare`, in request order. */
 export type PreparedBlob =
   | { sha256: string; size: number; status: "present" }
-  | { sha256: string; size: number; status: "upload"; uploadId: string; url: string; expiresAt: string }
+  | {
+      sha256: string;
+      size: number;
+      status: "upload";
+      uploadId: string;
+      url: string;
+      expiresAt: string;
+      /** Signed into the URL (`if-none-match: *`, so the PUT cannot overwrite): send them with the PUT. */
+      headers?: Record<string, string>;
+    }
   | {
       sha256: string;
       size: number;

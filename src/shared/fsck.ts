@@ -50,6 +50,11 @@ export const FSCK_KINDS = [
   "blob_object_missing",
   /** A verified blob's object in R2 has another size. */
   "blob_object_size",
+  /**
+   * The blob's R2 object is not the one verified: its etag differs from the one recorded at verification
+   * (rewritten afterwards, e.g. through a still-valid presigned PUT). Downloads of it are refused.
+   */
+  "blob_object_changed",
 ] as const;
 export type FsckKind = (typeof FSCK_KINDS)[number];
 

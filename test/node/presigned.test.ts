@@ -37,8 +37,13 @@ function single(plan: PreparedBlob | undefined) {
   return plan;
 }
 
-function put(url: string, body: Uint8Array): Promise<Response> {
-  return fetch(url, { method: "PUT", body, headers: { "content-length": String(body.byteLength) } });
+/** A PUT with the headers signed into its URL (a single PUT's `if-none-match: *`). */
+function put(url: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: "PUT",
+    body,
+    headers: { ...headers, "content-length": String(body.byteLength) },
+  });
 }
 
 /** Is there an object at this URL's key? Asked with our own SigV4 HEAD, as an operator would. */
@@ -68,7 +73,7 @@ describe("presigned uploads against wrangler dev (POST /api/v1/teams/:team/blobs
     const b = blob(300 * 1024);
     const plan = single((await prepare(t, [{ sha256: b.sha256, size: b.size }]))[0]);
     expect(new URL(plan.url).origin).toBe(server().url);
-    const res = await put(plan.url, b.bytes);
+    const res = await put(plan.url, b.bytes, plan.headers);
     expect(res.status, await res.text()).toBe(200);
     expect(await complete(t, { sha256: b.sha256, uploadId: plan.uploadId })).toMatchObject({
       status: "verified",
@@ -108,12 +113,12 @@ describe("presigned uploads against wrangler dev (POST /api/v1/teams/:team/blobs
       "X-Amz-Signature",
       flipHex(url.searchParams.get("X-Amz-Signature") ?? "", 10),
     );
-    expect((await put(badSignature.toString(), b.bytes)).status).toBe(403);
+    expect((await put(badSignature.toString(), b.bytes, plan.headers)).status).toBe(403);
 
     const badKey = new URL(url);
     badKey.pathname = flipHex(url.pathname, url.pathname.length - 1);
     expect(badKey.pathname).not.toBe(url.pathname);
-    expect((await put(badKey.toString(), b.bytes)).status).toBe(403);
+    expect((await put(badKey.toString(), b.bytes, plan.headers)).status).toBe(403);
 
     expect(await exists(plan.url)).toBe(false);
     expect(await exists(badKey.toString())).toBe(false);
@@ -138,7 +143,7 @@ describe("presigned uploads against wrangler dev (POST /api/v1/teams/:team/blobs
     const plan = single((await prepare(t, [{ sha256: b.sha256, size: b.size }], 1))[0]);
     expect(new URL(plan.url).searchParams.get("X-Amz-Expires")).toBe("1");
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    expect((await put(plan.url, b.bytes)).status).toBe(403);
+    expect((await put(plan.url, b.bytes, plan.headers)).status).toBe(403);
     expect(await exists(plan.url)).toBe(false);
     expect(await complete(t, { sha256: b.sha256, uploadId: plan.uploadId })).toMatchObject({
       status: "not_uploaded",
@@ -158,7 +163,7 @@ describe("presigned uploads against wrangler dev (POST /api/v1/teams/:team/blobs
     if (!planA || !planB) throw new Error("two plans expected");
     const swapped = new URL(planA.url);
     swapped.pathname = new URL(planB.url).pathname;
-    expect((await put(swapped.toString(), b.bytes)).status).toBe(403);
+    expect((await put(swapped.toString(), b.bytes, planA.headers)).status).toBe(403);
     expect(await exists(planB.url)).toBe(false);
     expect(await complete(t, { sha256: b.sha256, uploadId: planB.uploadId })).toMatchObject({
       status: "not_uploaded",

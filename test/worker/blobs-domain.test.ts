@@ -12,9 +12,9 @@ function sha(i: number): string {
 
 async function insertVerified(team: string, shas: string[]): Promise<void> {
   const insert = env.DB.prepare(
-    "INSERT INTO blobs (team_id, sha256, size, r2_key, verified_at) VALUES (?, ?, ?, ?, ?)",
+    "INSERT INTO blobs (team_id, sha256, size, r2_key, etag, verified_at) VALUES (?, ?, ?, ?, ?, ?)",
   );
-  await env.DB.batch(shas.map((s, i) => insert.bind(team, s, i, uploadKey(team, s, "u"), Date.now())));
+  await env.DB.batch(shas.map((s, i) => insert.bind(team, s, i, uploadKey(team, s, "u"), "e", Date.now())));
 }
 
 describe("findMissingBlobs / verifiedBlobKeys", () => {
@@ -46,7 +46,9 @@ describe("findMissingBlobs / verifiedBlobKeys", () => {
     expect(await findMissingBlobs(env.DB, id, [sha(3), sha(1), sha(3), sha(4)])).toEqual([sha(3), sha(4)]);
     expect(await findMissingBlobs(env.DB, id, [])).toEqual([]);
     const keys = await verifiedBlobKeys(env.DB, id, [sha(2), sha(3)]);
-    expect([...keys.entries()]).toEqual([[sha(2), { r2Key: uploadKey(id, sha(2), "u"), size: 1 }]]);
+    expect([...keys.entries()]).toEqual([
+      [sha(2), { r2Key: uploadKey(id, sha(2), "u"), size: 1, etag: "e" }],
+    ]);
   });
 });
 
@@ -66,8 +68,8 @@ describe("verifyObject", () => {
       ok: false,
       reason: "not_uploaded",
     });
-    await env.BLOBS.put(key, a.bytes);
-    expect(await verifyObject(env.BLOBS, key, a.sha256, a.size)).toEqual({ ok: true });
+    const stored = await env.BLOBS.put(key, a.bytes);
+    expect(await verifyObject(env.BLOBS, key, a.sha256, a.size)).toEqual({ ok: true, etag: stored?.etag });
     expect(await verifyObject(env.BLOBS, key, a.sha256, a.size + 1)).toEqual({
       ok: false,
       reason: "size_mismatch",

@@ -144,14 +144,16 @@ export async function downloadVersion(
       versionPath(client, at, "/download-urls"),
       { paths: batch.map((e) => e.path) },
     );
-    const urlOf = new Map<string, string>();
-    for (const file of urls) if ("url" in file) urlOf.set(file.path, file.url);
+    const urlOf = new Map<string, { url: string; headers: Record<string, string> }>();
+    for (const file of urls)
+      if ("url" in file) urlOf.set(file.path, { url: file.url, headers: file.headers ?? {} });
     await forEachLimit(batch, DOWNLOAD_CONCURRENCY, async (entry) => {
-      const url = urlOf.get(entry.path);
-      if (!url) throw new CairnError("bad_response", `the server gave no download URL for '${entry.path}'`);
+      const signed = urlOf.get(entry.path);
+      if (!signed)
+        throw new CairnError("bad_response", `the server gave no download URL for '${entry.path}'`);
       const target = targetPath(root, entry.path);
       const fetched = await fetchToTemp(
-        url,
+        signed.url,
         target,
         { sha256: entry.sha256, size: entry.size },
         (n) => {
@@ -159,6 +161,8 @@ export async function downloadVersion(
           tracker.addBytes(n);
         },
         `'${entry.path}'`,
+        // The signed if-match: an object rewritten after verification answers 412, not other bytes.
+        signed.headers,
       );
       await cache?.store(fetched.tmp, entry.sha256);
       await fs.rename(fetched.tmp, target);

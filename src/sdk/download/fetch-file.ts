@@ -55,6 +55,15 @@ export async function fetchToTemp(
         await response.body?.cancel();
         throw new RetryableStatus(`HTTP ${response.status}`);
       }
+      if (response.status === 412) {
+        // The URL is conditional on the object the server verified: it was rewritten since.
+        await response.body?.cancel();
+        throw new CairnError(
+          "digest_mismatch",
+          `download of ${what} was refused: the stored object changed after it was verified (HTTP 412)`,
+          { status: 412, hint: "The stored content is damaged; ask an admin to run fsck" },
+        );
+      }
       if (!response.ok || !response.body) {
         await response.body?.cancel();
         throw new CairnError("transfer_failed", `download of ${what} was refused (HTTP ${response.status})`, {

@@ -178,7 +178,7 @@ async function uploadRound(round: Round, blobs: LocalBlob[]): Promise<CompleteRe
 
     const small = forEachLimit(singles, SMALL_CONCURRENCY, async (plan) => {
       const abs = fileOf(plan.sha256);
-      await putFileRange(plan.url, abs, 0, plan.size, `'${abs}'`);
+      await putFileRange(plan.url, abs, 0, plan.size, `'${abs}'`, plan.headers);
       round.uploadedBytes += plan.size;
       round.uploadedFiles++;
       tracker.addBytes(plan.size);

@@ -11,8 +11,8 @@ import { withRetries } from "../retry.ts";
 class RetryableStatus extends Error {}
 
 /**
- * PUTs bytes [start, start+length) of `file` to `url`. A 4xx is final (an expired or tampered URL);
- * 5xx and connection failures are retried, each time with a fresh stream from disk.
+ * PUTs bytes [start, start+length) of `file` to `url` with the `headers` signed into it. A 4xx is final (an
+ * expired or tampered URL); 5xx and connection failures are retried, each time with a fresh stream from disk.
  */
 export async function putFileRange(
   url: string,
@@ -20,6 +20,7 @@ export async function putFileRange(
   start: number,
   length: number,
   what: string,
+  headers: Record<string, string> = {},
 ): Promise<string> {
   return withRetries(
     async () => {
@@ -35,7 +36,7 @@ export async function putFileRange(
         response = await fetch(url, {
           method: "PUT",
           body,
-          headers: { "content-length": String(length) },
+          headers: { ...headers, "content-length": String(length) },
           duplex: "half",
         } as RequestInit);
       } catch (error) {
@@ -49,6 +50,9 @@ export async function putFileRange(
       }
       const text = await response.text();
       if (response.status >= 500) throw new RetryableStatus(`HTTP ${response.status}`);
+      // A create-only PUT (`if-none-match: *`) finds the object there: an earlier attempt whose answer was
+      // lost stored it. `complete` verifies what is stored either way; single PUTs need no ETag.
+      if (response.status === 412 && headers["if-none-match"] === "*") return "";
       if (!response.ok) {
         throw new CairnError(
           "transfer_failed",

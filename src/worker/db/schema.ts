@@ -136,6 +136,11 @@ export const blobs = sqliteTable(
     sha256: text("sha256").notNull(),
     size: integer("size").notNull(),
     r2Key: text("r2_key").notNull(),
+    /**
+     * R2 etag (bare) of the object as it was hashed: downloads are conditional on it, so bytes written
+     * to the key after verification are refused instead of served (invariant 4).
+     */
+    etag: text("etag").notNull(),
     verifiedAt: integer("verified_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.sha256] })],

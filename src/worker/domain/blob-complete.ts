@@ -50,6 +50,8 @@ export async function completeUploads(
 /** An upload whose stored bytes matched: its blob row is still to be written. */
 interface Verified {
   verifiedRow: UploadRow;
+  /** R2 etag of the object that was hashed (recorded, so later reads are conditional on it). */
+  etag: string;
   answer: (status: CompletedBlob["status"], message?: string) => CompletedBlob;
 }
 
@@ -110,7 +112,7 @@ async function completeOne(
     );
   }
 
-  return { verifiedRow: row, answer };
+  return { verifiedRow: row, etag: check.etag, answer };
 }
 
 /**
@@ -126,12 +128,12 @@ async function recordVerified(
   const answers = new Map<Verified, CompletedBlob>();
   if (verified.length === 0) return answers;
   const now = Date.now();
-  const statements = verified.flatMap(({ verifiedRow: row }) => [
+  const statements = verified.flatMap(({ verifiedRow: row, etag }) => [
     deps.db
       .prepare(
-        "INSERT INTO blobs (team_id, sha256, size, r2_key, verified_at) SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM uploads WHERE id = ?6 AND expires_at > ?5) ON CONFLICT DO NOTHING RETURNING r2_key",
+        "INSERT INTO blobs (team_id, sha256, size, r2_key, etag, verified_at) SELECT ?1, ?2, ?3, ?4, ?7, ?5 WHERE EXISTS (SELECT 1 FROM uploads WHERE id = ?6 AND expires_at > ?5) ON CONFLICT DO NOTHING RETURNING r2_key",
       )
-      .bind(teamId, row.sha256, row.size, row.r2_key, now, row.id),
+      .bind(teamId, row.sha256, row.size, row.r2_key, now, row.id, etag),
     deps.db.prepare("DELETE FROM uploads WHERE id = ? AND expires_at > ?").bind(row.id, now),
   ]);
   const results = await deps.db.batch<{ r2_key: string }>(statements);

@@ -250,8 +250,11 @@ async function answerUpload(
 ): Promise<PreparedBlob> {
   const base = { sha256: row.sha256, size: row.size, uploadId: row.id };
   if (!row.multipart_upload_id || !row.part_size) {
-    const { url, expiresAt } = await presign(ctx, "PUT", row.r2_key, { ttlSeconds: ttl });
-    return { ...base, status: "upload", url, expiresAt };
+    // `if-none-match: *` is signed in: the PUT can create the object but never replace it, so once the
+    // object is verified this URL cannot change its bytes (R2 answers 412).
+    const headers = { "if-none-match": "*" };
+    const { url, expiresAt } = await presign(ctx, "PUT", row.r2_key, { ttlSeconds: ttl, headers });
+    return { ...base, status: "upload", url, expiresAt, headers };
   }
   const partCount = Math.max(1, Math.ceil(row.size / row.part_size));
   const parts = await Promise.all(Array.from({ length: urlCount }, (_, i) => signPart(ctx, row, i + 1, ttl)));

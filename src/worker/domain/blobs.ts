@@ -11,6 +11,8 @@ const MIB = 1024 * 1024;
 export interface VerifiedBlob {
   r2Key: string;
   size: number;
+  /** R2 etag (bare) of the object when it was verified; reads of the blob are conditional on it. */
+  etag: string;
 }
 
 /** The row of an upload in progress (snake_case as stored). */
@@ -49,14 +51,14 @@ export async function verifiedBlobKeys(
   sha256s: string[],
 ): Promise<Map<string, VerifiedBlob>> {
   const statement = db.prepare(
-    "SELECT b.sha256, b.size, b.r2_key FROM blobs b WHERE b.team_id = ?2 AND b.sha256 IN (SELECT value FROM json_each(?1))",
+    "SELECT b.sha256, b.size, b.r2_key, b.etag FROM blobs b WHERE b.team_id = ?2 AND b.sha256 IN (SELECT value FROM json_each(?1))",
   );
   const found = new Map<string, VerifiedBlob>();
   for (const chunk of chunks([...new Set(sha256s)], SHAS_PER_STATEMENT)) {
     const { results } = await statement
       .bind(JSON.stringify(chunk), teamId)
-      .all<{ sha256: string; size: number; r2_key: string }>();
-    for (const row of results) found.set(row.sha256, { r2Key: row.r2_key, size: row.size });
+      .all<{ sha256: string; size: number; r2_key: string; etag: string }>();
+    for (const row of results) found.set(row.sha256, { r2Key: row.r2_key, size: row.size, etag: row.etag });
   }
   return found;
 }

@@ -31,6 +31,9 @@ interface BlobState {
   verifiedSize: number | null;
   /** Size of the R2 object, or null when it is absent (undefined: not looked at, the row is missing). */
   objectSize?: number | null;
+  /** Etag recorded at verification, and the object's etag now (absent when not looked at). */
+  verifiedEtag?: string;
+  objectEtag?: string;
 }
 
 /** Everything already checked during one fsck request, and how much of it there was. */
@@ -134,12 +137,22 @@ export class ContentChecker {
     const heads = await mapLimit(shas, HEAD_CONCURRENCY, async (sha) => {
       const row = rows.get(sha);
       if (!row) return undefined;
-      const object = await this.bucket.head(row.r2Key);
-      return object ? object.size : null;
+      return this.bucket.head(row.r2Key);
     });
     shas.forEach((sha, i) => {
       const row = rows.get(sha);
-      this.blobs.set(sha, row ? { verifiedSize: row.size, objectSize: heads[i] } : { verifiedSize: null });
+      const head = heads[i];
+      this.blobs.set(
+        sha,
+        row
+          ? {
+              verifiedSize: row.size,
+              objectSize: head ? head.size : null,
+              verifiedEtag: row.etag,
+              ...(head ? { objectEtag: head.etag } : {}),
+            }
+          : { verifiedSize: null },
+      );
     });
   }
 }
@@ -157,6 +170,12 @@ function blobProblem(state: BlobState, entrySize: number): { kind: FsckKind; why
     return {
       kind: "blob_object_size",
       why: `its object in R2 has ${state.objectSize} bytes, not ${state.verifiedSize}`,
+    };
+  }
+  if (state.objectEtag !== undefined && state.objectEtag !== state.verifiedEtag) {
+    return {
+      kind: "blob_object_changed",
+      why: `its object in R2 was rewritten after verification (etag ${state.objectEtag}, verified ${state.verifiedEtag}); downloads of it are refused`,
     };
   }
   return null;

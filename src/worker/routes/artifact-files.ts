@@ -14,7 +14,7 @@ import { loadLeaves } from "../domain/manifests.ts";
 import { resolveInScope } from "../domain/versions.ts";
 import { readJson, readQuery } from "../http.ts";
 import { documentRoute } from "../openapi.ts";
-import { presign } from "../storage/presign.ts";
+import { presignBlobGet } from "../storage/blob-read.ts";
 import { scopeOf } from "./artifacts.ts";
 
 export const artifactFileRoutes = new Hono<AppEnv>();
@@ -54,7 +54,8 @@ artifactFileRoutes.get("/:name/versions/:selector/pages", async (c) => {
 documentRoute({
   method: "post",
   path: `${BASE}/versions/{selector}/download-urls`,
-  summary: "Presigned GET URLs for files of a version (references come back as they are)",
+  summary:
+    "Presigned GET URLs for files of a version, each with the headers to send (a signed if-match); references come back as they are",
   body: downloadUrlsBody,
 });
 artifactFileRoutes.post("/:name/versions/:selector/download-urls", async (c) => {
@@ -80,8 +81,10 @@ artifactFileRoutes.post("/:name/versions/:selector/download-urls", async (c) => 
     const blob = keys.get(entry.sha256);
     // A committed version's blobs are verified (invariant 3); a gap here is a server fault, not a 4xx.
     if (!blob) throw new Error(`verified blob ${entry.sha256} of a committed version is missing`);
-    const { url, expiresAt } = await presign(ctx, "GET", blob.r2Key);
-    files.push({ path, sha256: entry.sha256, size: entry.size, url, expiresAt });
+    // `if-match` is signed into the URL: the client sends `headers`, and bytes written to the key after
+    // verification answer 412 instead of being served.
+    const { url, expiresAt, headers } = await presignBlobGet(ctx, blob);
+    files.push({ path, sha256: entry.sha256, size: entry.size, url, expiresAt, headers });
   }
   return c.json({ files, missing });
 });

@@ -21,7 +21,7 @@ export function teamPrefix(teamId: string): string {
 }
 
 export type VerifyResult =
-  | { ok: true }
+  | { ok: true; etag: string }
   | { ok: false; reason: "not_uploaded" }
   | { ok: false; reason: "size_mismatch"; actualSize: number }
   | { ok: false; reason: "digest_mismatch"; actualSha256: string };
@@ -45,7 +45,8 @@ export async function verifyObject(
   const actual = await sha256OfStream(object.body);
   if (actual.bytes !== size) return { ok: false, reason: "size_mismatch", actualSize: actual.bytes };
   if (actual.hex !== sha256) return { ok: false, reason: "digest_mismatch", actualSha256: actual.hex };
-  return { ok: true };
+  // The etag of the very object that was hashed: later reads are made conditional on it.
+  return { ok: true, etag: object.etag };
 }
 
 /** sha256 (hex) and length of a stream, fed to DigestStream in ≥1 MiB reads through a BYOB reader. */

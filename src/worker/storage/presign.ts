@@ -44,17 +44,21 @@ export function presignTtlSeconds(env: Env): number {
 /**
  * Signs one operation on one object. `query` adds parameters that become part of the signature
  * (UploadPart's `partNumber` and `uploadId`), so a URL cannot be turned into another part or upload.
+ * `headers` are signed too (`X-Amz-SignedHeaders`): the client must send exactly these, or R2 answers
+ * 403. That is how a condition (`if-match`, `if-none-match`) is made part of the URL.
  */
 export async function presign(
   ctx: PresignContext,
   method: PresignMethod,
   key: string,
-  options: { query?: Record<string, string>; ttlSeconds?: number } = {},
+  options: { query?: Record<string, string>; headers?: Record<string, string>; ttlSeconds?: number } = {},
 ): Promise<{ url: string; expiresAt: string }> {
   const ttl = options.ttlSeconds ?? presignTtlSeconds(ctx.env);
   const url = new URL(s3ObjectUrl(ctx, key));
   for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
   url.searchParams.set("X-Amz-Expires", String(ttl));
-  const signed = await client(ctx.env).sign(new Request(url, { method }), { aws: { signQuery: true } });
+  const signed = await client(ctx.env).sign(new Request(url, { method, headers: options.headers ?? {} }), {
+    aws: { signQuery: true },
+  });
   return { url: signed.url, expiresAt: new Date(Date.now() + ttl * 1000).toISOString() };
 }

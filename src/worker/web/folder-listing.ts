@@ -5,13 +5,11 @@
  * first and last paths lie in the same sub-folder is counted from its entry count without being read; only
  * pages that hold direct files or a boundary between sub-folders are read, in batches.
  */
-import { comparePaths, isReference, type ManifestEntry } from "../../shared/manifest.ts";
+import { comparePaths, type ManifestEntry } from "../../shared/manifest.ts";
 import type { LeafMeta } from "../../shared/rechunk.ts";
-import { verifiedBlobKeys } from "../domain/blobs.ts";
 import { decodeCursor, encodeCursor, pageMayHold } from "../domain/files.ts";
 import { loadLeaves, loadPagesEntries } from "../domain/manifests.ts";
 import { resolveVersion } from "../domain/versions.ts";
-import { presign } from "../storage/presign.ts";
 
 /** Folders plus files shown on one screen. */
 export const MAX_ROWS = 300;
@@ -37,7 +35,7 @@ export interface FolderScreen {
   cursor: string | null;
   nextCursor: string | null;
   folders: FolderEntry[];
-  files: (ManifestEntry & { url?: string })[];
+  files: ManifestEntry[];
   leafPages: number;
   pagesRead: number;
 }
@@ -153,23 +151,13 @@ export async function listFolder(req: FolderRequest): Promise<FolderScreen> {
     if (f) f.partial = true;
   }
 
-  const shas = files.flatMap((entry) => (isReference(entry) ? [] : [entry.sha256]));
-  const keys = shas.length > 0 ? await verifiedBlobKeys(req.env.DB, record.teamId, shas) : new Map();
-  const ctx = { env: req.env, origin: req.origin };
-  const withUrls = await Promise.all(
-    files.map(async (entry) => {
-      if (isReference(entry)) return entry;
-      const blob = keys.get(entry.sha256);
-      return blob ? { ...entry, url: (await presign(ctx, "GET", blob.r2Key)).url } : entry;
-    }),
-  );
   return {
     version: record.number,
     prefix,
     cursor: req.cursor,
     nextCursor: finished || last === null ? null : encodeCursor(last),
     folders: [...folders.values()],
-    files: withUrls,
+    files,
     leafPages: leaves.length,
     pagesRead,
   };

@@ -22,6 +22,9 @@ export const urls = {
     `${urls.version(a, selector)}?prefix=${e(prefix)}${cursor ? `&cursor=${e(cursor)}` : ""}#files`,
   preview: (a: ArtifactAddress, selector: string, path: string) =>
     `${urls.version(a, selector)}/preview?path=${e(path)}`,
+  /** The file's bytes streamed by the Worker, only while its object is the one verified. */
+  download: (a: ArtifactAddress, selector: string, path: string) =>
+    `${urls.version(a, selector)}/download?path=${e(path)}`,
   lineage: (a: ArtifactAddress, selector: string, depth?: number, direction?: string) =>
     `${urls.version(a, selector)}/lineage${depth ? `?depth=${depth}&direction=${e(direction ?? "both")}` : ""}`,
   edit: (a: ArtifactAddress, selector: string) => `${urls.version(a, selector)}/edit`,

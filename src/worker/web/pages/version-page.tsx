@@ -92,14 +92,8 @@ function FilesSection(props: { address: ArtifactAddress; selector: string; listi
                   {"sha256" in file ? (
                     <>
                       <a href={urls.preview(address, selector, file.path)}>preview</a>
-                      {file.url ? (
-                        <>
-                          {" · "}
-                          <a href={file.url} rel="noreferrer">
-                            download
-                          </a>
-                        </>
-                      ) : null}
+                      {" · "}
+                      <a href={urls.download(address, selector, file.path)}>download</a>
                     </>
                   ) : (
                     <span class="muted">reference</span>

@@ -9,6 +9,8 @@ import { nameSchema } from "../../../shared/names.ts";
 import type { AliasHistoryEntry, LineageGraph, VersionView } from "../../../shared/views.ts";
 import type { AppEnv } from "../../context.ts";
 import { verifiedBlobKeys } from "../../domain/blobs.ts";
+import { ApiError } from "../../errors.ts";
+import { readVerifiedBlob } from "../../storage/blob-read.ts";
 import { apiCall } from "../api-client.ts";
 import { CsrfField, formatBytes, Notice } from "../components.tsx";
 import { render, sessionOf } from "../context.ts";
@@ -26,6 +28,14 @@ export const versionPages = new Hono<AppEnv>();
 const PREVIEW_BYTES = 64 * 1024;
 const TEXT_EXTENSIONS = /\.(txt|md|csv|tsv|json|jsonl|ndjson|ya?ml|toml|ini|cfg|py|log|xml|html?|js|ts|sh)$/i;
 const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|webp|bmp)$/i;
+const IMAGE_TYPES: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  bmp: "image/bmp",
+};
 
 function addressOf(c: Context<AppEnv>): ArtifactAddress & { selector: string } {
   return {
@@ -164,6 +174,48 @@ function TextPreview(props: { path: string; text: string; truncated: boolean }) 
   return <pre class="preview">{shown}</pre>;
 }
 
+/**
+ * A file's bytes for a browser, streamed by the Worker through the binding, conditional on the etag
+ * recorded at verification: presigned links cannot carry a signed if-match from a browser, and an object
+ * rewritten after verification must never be served (invariant 4). Authorised like the preview, by asking
+ * the API for the file (another team's artifact is a 404 there).
+ */
+versionPages.get("/t/:team/:project/:artifact/:selector/download", async (c) => {
+  const session = sessionOf(c);
+  const a = addressOf(c);
+  const path = c.req.query("path") ?? "";
+  const answer = await apiCall<{ files: DownloadView[]; missing: string[] }>(
+    c,
+    session.apiKey,
+    "POST",
+    `${versionPath(a)}/download-urls`,
+    { body: { paths: [path] } },
+  );
+  const sha256 = answer.files[0]?.sha256;
+  if (!sha256) throw new ApiError("not_found", `no stored file '${path}' in this version`);
+  const blob = (await verifiedBlobKeys(c.env.DB, session.teamId, [sha256])).get(sha256);
+  const object = blob ? await readVerifiedBlob(c.env.BLOBS, blob) : null;
+  if (!object) throw new ApiError("blob_missing", `the content of '${path}' is not stored`);
+  if (object === "changed") {
+    throw new ApiError(
+      "digest_mismatch",
+      `the stored content of '${path}' changed after it was verified; it is not served (an admin can run fsck)`,
+    );
+  }
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const image = IMAGE_TYPES[name.slice(name.lastIndexOf(".") + 1).toLowerCase()];
+  return new Response(object.body, {
+    headers: {
+      // Images are typed so an <img> shows them; anything else is opaque bytes to save, never rendered.
+      "content-type": image ?? "application/octet-stream",
+      "content-length": String(object.size),
+      "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+      "x-content-type-options": "nosniff",
+      etag: object.httpEtag,
+    },
+  });
+});
+
 versionPages.get("/t/:team/:project/:artifact/:selector/preview", async (c) => {
   const session = sessionOf(c);
   const a = addressOf(c);
@@ -179,13 +231,17 @@ versionPages.get("/t/:team/:project/:artifact/:selector/preview", async (c) => {
   let body = <Notice kind="warn">No such file in this version.</Notice>;
   if (file && !file.sha256) body = <Notice>This is a reference entry: {file.ref}</Notice>;
   else if (file?.sha256 && IMAGE_EXTENSIONS.test(path) && file.url) {
-    body = <img class="preview" src={file.url} alt={path} />;
+    // Through the Worker, not the presigned URL: a browser cannot send the URL's signed if-match.
+    body = <img class="preview" src={urls.download(a, a.selector, path)} alt={path} />;
   } else if (file?.sha256 && TEXT_EXTENSIONS.test(path)) {
     const blob = (await verifiedBlobKeys(c.env.DB, session.teamId, [file.sha256])).get(file.sha256);
+    // Only the object that was verified is shown; one rewritten since reads as "changed" (no bytes).
     const object = blob
-      ? await c.env.BLOBS.get(blob.r2Key, { range: { offset: 0, length: PREVIEW_BYTES } })
+      ? await readVerifiedBlob(c.env.BLOBS, blob, { offset: 0, length: PREVIEW_BYTES })
       : null;
-    if (object) {
+    if (object === "changed") {
+      body = <Notice kind="warn">The stored content changed after it was verified; it is not shown.</Notice>;
+    } else if (object) {
       const bytes = await object.arrayBuffer();
       const text = new TextDecoder().decode(bytes);
       const truncated = (file.size ?? 0) > PREVIEW_BYTES;
@@ -208,10 +264,7 @@ versionPages.get("/t/:team/:project/:artifact/:selector/preview", async (c) => {
         {file?.url ? (
           <>
             {" · "}
-            <a href={file.url} rel="noreferrer">
-              download
-            </a>{" "}
-            ({formatBytes(file.size)})
+            <a href={urls.download(a, a.selector, path)}>download</a> ({formatBytes(file.size)})
           </>
         ) : null}
       </p>
