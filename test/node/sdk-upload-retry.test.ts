@@ -1,5 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PreparedBlob } from "../../src/shared/api.ts";
@@ -62,6 +63,20 @@ describe("cairn put: multipart resume state and complete refusals", () => {
     expect(result).toMatchObject({ created: true, version: 0, files: 1, size: 20 * MIB });
     expect(result.uploadedBytes).toBe(4 * MIB);
     expect(existsSync(f.resume)).toBe(false);
+  });
+
+  it("should remove the temporary resume file a killed put left between its write and its rename", async () => {
+    const f = await bigFile();
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid; // a process that has exited
+    const stale = `${f.resume}.${gone}.0badf00d.tmp`;
+    const running = `${f.resume}.${process.pid}.0badf00d.tmp`; // a writer that is still alive
+    writeResume(stale, { uploadId: "half-written" });
+    writeResume(running, { uploadId: "in-flight" });
+
+    const result = await cliJson(put, f.env, f.dir);
+
+    expect(result).toMatchObject({ created: true, version: 0, files: 1, size: SIZE });
+    expect(readdirSync(path.dirname(f.resume))).toEqual([path.basename(running)]);
   });
 
   it("should prepare a blob once more with a fresh upload when complete refuses its recorded parts", async () => {

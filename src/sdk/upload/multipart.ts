@@ -130,6 +130,33 @@ export async function uploadParts(
   return { parts, sentBytes };
 }
 
+/**
+ * Forgets a blob's resume state, including temporary files a killed writer left between its write and
+ * its rename (`writeJsonAtomic`), which would otherwise stay in the uploads folder for ever. A temporary
+ * file of a process that is still running (another `put` of the same blob) is left to it.
+ */
 export async function dropResume(cacheRoot: string, sha256: string): Promise<void> {
-  await fs.rm(resumeFile(cacheRoot, sha256), { force: true });
+  const file = resumeFile(cacheRoot, sha256);
+  const leftovers = await fs.readdir(path.dirname(file)).catch(() => [] as string[]);
+  const prefix = `${path.basename(file)}.`;
+  await Promise.all([
+    fs.rm(file, { force: true }),
+    ...leftovers
+      .filter(
+        (name) => name.startsWith(prefix) && name.endsWith(".tmp") && writerIsGone(name.slice(prefix.length)),
+      )
+      .map((name) => fs.rm(path.join(path.dirname(file), name), { force: true })),
+  ]);
+}
+
+/** `<pid>.<hex>.tmp` → whether process <pid> no longer exists. */
+function writerIsGone(suffix: string): boolean {
+  const pid = Number(suffix.split(".")[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
 }
