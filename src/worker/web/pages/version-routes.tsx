@@ -175,6 +175,21 @@ function TextPreview(props: { path: string; text: string; truncated: boolean }) 
 }
 
 /**
+ * One file of the addressed version, asked of the API with the session's key, so it is authorised like
+ * every other page (another team's artifact is a 404 there); undefined when the version has no such path.
+ */
+async function fileOf(c: Context<AppEnv>, path: string): Promise<DownloadView | undefined> {
+  const answer = await apiCall<{ files: DownloadView[]; missing: string[] }>(
+    c,
+    sessionOf(c).apiKey,
+    "POST",
+    `${versionPath(addressOf(c))}/download-urls`,
+    { body: { paths: [path] } },
+  );
+  return answer.files[0];
+}
+
+/**
  * A file's bytes for a browser, streamed by the Worker through the binding, conditional on the etag
  * recorded at verification: presigned links cannot carry a signed if-match from a browser, and an object
  * rewritten after verification must never be served (invariant 4). Authorised like the preview, by asking
@@ -182,16 +197,8 @@ function TextPreview(props: { path: string; text: string; truncated: boolean }) 
  */
 versionPages.get("/t/:team/:project/:artifact/:selector/download", async (c) => {
   const session = sessionOf(c);
-  const a = addressOf(c);
   const path = c.req.query("path") ?? "";
-  const answer = await apiCall<{ files: DownloadView[]; missing: string[] }>(
-    c,
-    session.apiKey,
-    "POST",
-    `${versionPath(a)}/download-urls`,
-    { body: { paths: [path] } },
-  );
-  const sha256 = answer.files[0]?.sha256;
+  const sha256 = (await fileOf(c, path))?.sha256;
   if (!sha256) throw new ApiError("not_found", `no stored file '${path}' in this version`);
   const blob = (await verifiedBlobKeys(c.env.DB, session.teamId, [sha256])).get(sha256);
   const object = blob ? await readVerifiedBlob(c.env.BLOBS, blob) : null;
@@ -220,14 +227,7 @@ versionPages.get("/t/:team/:project/:artifact/:selector/preview", async (c) => {
   const session = sessionOf(c);
   const a = addressOf(c);
   const path = c.req.query("path") ?? "";
-  const answer = await apiCall<{ files: DownloadView[]; missing: string[] }>(
-    c,
-    session.apiKey,
-    "POST",
-    `${versionPath(a)}/download-urls`,
-    { body: { paths: [path] } },
-  );
-  const file = answer.files[0];
+  const file = await fileOf(c, path);
   let body = <Notice kind="warn">No such file in this version.</Notice>;
   if (file && !file.sha256) body = <Notice>This is a reference entry: {file.ref}</Notice>;
   else if (file?.sha256 && IMAGE_EXTENSIONS.test(path) && file.url) {
