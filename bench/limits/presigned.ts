@@ -8,29 +8,10 @@ import { createReadStream, createWriteStream, mkdirSync, readFileSync } from "no
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { PreparedBlob as Prepared } from "../../src/shared/api.ts";
 import { fakeDigest } from "../lib/data.ts";
 import { type BenchServer, callJson } from "../lib/http.ts";
 import { mapLimit, mbPerSecond, round, timed } from "../lib/timing.ts";
-
-type Prepared =
-  | { sha256: string; size: number; status: "present" }
-  | {
-      sha256: string;
-      size: number;
-      status: "upload";
-      uploadId: string;
-      url: string;
-      headers?: Record<string, string>;
-    }
-  | {
-      sha256: string;
-      size: number;
-      status: "multipart";
-      uploadId: string;
-      partSize: number;
-      partCount: number;
-      parts: { partNumber: number; url: string }[];
-    };
 
 export interface TransferLimit {
   bytes: number;

@@ -8,10 +8,8 @@ export interface ArtifactIdentity {
   name: string;
 }
 
-/** Everything the object needs to record a new version (and mirror it to D1). */
-export interface CommitInput {
-  identity: ArtifactIdentity;
-  type: string;
+/** What a version holds, as the Worker hands it over and the object keeps it. */
+export interface VersionContent {
   digest: string;
   /** The version's index page digests, in order. */
   root: string[];
@@ -21,22 +19,20 @@ export interface CommitInput {
   description: string;
   tags: string[];
   runId: string | null;
+}
+
+/** Everything the object needs to record a new version (and mirror it to D1). */
+export interface CommitInput extends VersionContent {
+  identity: ArtifactIdentity;
+  type: string;
   /** Other runs that produced the content (a distributed draft's contributors): output edges too. */
   contributingRunIds?: string[];
   aliases: string[];
 }
 
 /** A version as the object keeps it. Times are epoch milliseconds. */
-export interface StoredVersion {
+export interface StoredVersion extends VersionContent {
   number: number;
-  digest: string;
-  root: string[];
-  fileCount: number;
-  totalSize: number;
-  metadata: Record<string, unknown>;
-  description: string;
-  tags: string[];
-  runId: string | null;
   createdAt: number;
   deletedAt: number | null;
   /** Aliases pointing at it now (including `latest`). */
